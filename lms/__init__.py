@@ -1,0 +1,173 @@
+"""SäkerID Academy: the Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, render_template, request, session
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from lms.config import DEFAULT_SECRET_KEY, DefaultConfig
+from lms.extensions import babel, csrf, db, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'"
+)
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. Config layers, later wins: defaults → instance/config.py → ACADEMY_* env →
+    `config` (tests)."""
+    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"),
+                instance_relative_config=True)
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("ACADEMY")
+    if config:
+        app.config.update(config)
+    _finish_config(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+    babel.init_app(app, locale_selector=_select_locale,
+                   default_translation_directories=str(PROJECT_ROOT / "lms" / "translations"))
+
+    import lms.models  # noqa: F401 - register every table with the metadata
+
+    _register_blueprints(app)
+    _register_cli(app)
+    _register_hooks(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    cfg = app.config
+    if cfg["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY) and not (cfg["DEBUG"] or
+                                                                    cfg["TESTING"]):
+        raise ConfigError(
+            "Refusing to start with the default secret key. Set ACADEMY_SECRET_KEY or "
+            "SECRET_KEY in instance/config.py (./run writes one for development)."
+        )
+    url = cfg.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'academy.db'}"
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    cfg["SQLALCHEMY_DATABASE_URI"] = url
+    cfg.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    if cfg.get("SESSION_COOKIE_SECURE") is None:
+        cfg["SESSION_COOKIE_SECURE"] = cfg["BASE_URL"].startswith("https://")
+    cfg["REMEMBER_COOKIE_SECURE"] = cfg["SESSION_COOKIE_SECURE"]
+    for key, default in (("CONTENT_DIR", "content"), ("QUIZ_DIR", "quizzes")):
+        path = Path(cfg.get(key) or default)
+        cfg[key] = str(path if path.is_absolute() else PROJECT_ROOT / path)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+
+def _select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from lms.auth.routes import bp as auth_bp
+    from lms.course.routes import bp as course_bp
+    from lms.enrolment.routes import bp as enrolment_bp
+    from lms.mail.routes import bp as mail_bp
+    from lms.main.routes import bp as main_bp
+
+    for bp in (main_bp, auth_bp, enrolment_bp, mail_bp, course_bp):
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from lms.cli import register_commands
+
+    register_commands(app)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from lms.models.user import User
+
+    try:
+        uid, version = (int(part) for part in user_id.split(":", 1))
+    except ValueError:
+        return None
+    user = db.session.get(User, uid)
+    if user is None or user.session_version != version or not user.active:
+        return None
+    return user
+
+
+def _register_hooks(app: Flask) -> None:
+    from lms.auth.permissions import user_can
+    from lms.forms_common import ActionForm
+
+    @app.context_processor
+    def _template_helpers() -> dict[str, Any]:
+        return {
+            "can": lambda perm: user_can(current_user, perm),
+            "action_form": ActionForm,
+            "languages": app.config["LANGUAGES"],
+            "current_locale": _select_locale,
+        }
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.path.startswith(("/attest/", "/application/", "/invitation/", "/password/")):
+            # Token links must not end up in caches or in another site's Referer.
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(exc: CSRFError):
+        return render_template("errors/error.html", code=400,
+                               title=_("The form has expired"),
+                               message=_("Reload the page and send the form again.")), 400
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        titles = {
+            403: _("You do not have access to this page"),
+            404: _("The page was not found"),
+            410: _("The link no longer works"),
+            413: _("The file is too large"),
+            429: _("Too many attempts"),
+        }
+        return render_template("errors/error.html", code=exc.code,
+                               title=titles.get(exc.code or 500, exc.name),
+                               message=""), exc.code or 500
+
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)

@@ -1,0 +1,5 @@
+"""The platform audit trail."""
+
+from lms.audit.service import record_event
+
+__all__ = ["record_event"]

@@ -1,0 +1,78 @@
+"""Configuration defaults. Layers, later wins: these defaults → instance/config.py → ACADEMY_* env.
+
+No I/O happens at import time; `create_app` applies the layers.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+DEFAULT_SECRET_KEY = "change-me-dev-only"  # noqa: S105 - refused outside debug/testing
+
+
+class DefaultConfig:
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    # None means: sqlite file in the instance folder (resolved in create_app).
+    DATABASE_URL: str | None = None
+    BASE_URL = "http://127.0.0.1:5000"
+
+    # Sessions and cookies. SESSION_COOKIE_SECURE follows BASE_URL's scheme unless set.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "academy_session"
+    SESSION_COOKIE_SECURE: bool | None = None
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+
+    # Login throttling: after LOGIN_MAX_FAILURES the account is locked for LOGIN_LOCK_MINUTES;
+    # one address may fail at most LOGIN_MAX_FAILURES_PER_IP times per window.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    LOGIN_MAX_FAILURES_PER_IP = 30
+    PASSWORD_MIN_LENGTH = 12
+
+    # Token lifetimes.
+    PASSWORD_RESET_TTL_HOURS = 2
+    INVITATION_TTL_DAYS = 14
+    ATTESTATION_LINK_TTL_DAYS = 14
+    # An attestation given longer ago than this can no longer support an approval.
+    ATTESTATION_VALID_DAYS = 90
+    APPLICANT_LINK_TTL_DAYS = 120
+
+    # Uploaded signed attestation PDFs.
+    MAX_CONTENT_LENGTH = 6 * 1024 * 1024
+    ATTESTATION_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+
+    # Mail. MAIL_BACKEND: "smtp" sends over SMTP; "outbox" writes .eml files to MAIL_OUTBOX_DIR
+    # (default instance/outbox) for development.
+    MAIL_BACKEND = "outbox"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_STARTTLS = False
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_TIMEOUT = 10
+    MAIL_SENDER = "SäkerID Academy <noreply@sakerid.example>"
+    MAIL_OUTBOX_DIR: str | None = None
+    MAIL_MAX_ATTEMPTS = 10
+    # The /dev/outbox page: only with the outbox backend and in debug/testing.
+    DEV_OUTBOX_PAGE = True
+
+    # Internationalisation: Swedish first, English second.
+    LANGUAGES = ("sv", "en")
+    BABEL_DEFAULT_LOCALE = "sv"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+
+    # Where course content and question banks live (relative paths are from the project root).
+    CONTENT_DIR = "content"
+    QUIZ_DIR = "quizzes"
+
+    # Mock CA and test cards.
+    CA_PASSPHRASE: str | None = None
+    CA_DIR: str | None = None
+    CARDS_DIR: str | None = None
+
+    WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token
+

@@ -1,0 +1,282 @@
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from lms.auth.permissions import public, requires
+from lms.auth.tokens import TokenError
+from lms.enrolment import service
+from lms.enrolment.forms import (
+    ApplicationForm,
+    QueueFilterForm,
+    ReasonForm,
+    UploadForm,
+    attestation_form_for,
+)
+from lms.enrolment.statements import ROLE_LABELS, statements_for
+from lms.enrolment.uploads import UploadError
+from lms.extensions import db
+from lms.forms_common import ActionForm
+from lms.models.audit import AuditEvent
+from lms.models.enrolment import Application, ApplicationState, Attestation
+
+bp = Blueprint("enrolment", __name__)
+
+TRANSITION_MESSAGES = {
+    "not_attested": "The application cannot be approved before the manager has attested it.",
+    "attestation_expired": "The attestation is too old. Ask the manager for a new one.",
+    "not_awaiting_attestation": "The application is no longer waiting for an attestation.",
+}
+
+
+def _transition_message(code: str) -> str:
+    if code in TRANSITION_MESSAGES:
+        return _(TRANSITION_MESSAGES[code])
+    return _("That change is not possible in the application's current state.")
+
+
+def _token_gone(reason: str):
+    return render_template("auth/token_invalid.html", reason=reason), 410
+
+
+@bp.route("/apply", methods=["GET", "POST"])
+@public
+def apply():
+    form = ApplicationForm()
+    if form.validate_on_submit():
+        app = service.submit_application(service.ApplicationInput(
+            name=form.name.data, email=form.email.data, organisation=form.organisation.data,
+            hsa_id=form.hsa_id.data, role_sought=form.role_sought.data,
+            manager_name=form.manager_name.data, manager_email=form.manager_email.data,
+            message=form.message.data or "", locale=str(get_locale() or "sv"),
+        ))
+        return render_template("enrolment/submitted.html", application=app)
+    return render_template("enrolment/apply.html", form=form)
+
+
+@bp.route("/attest/<token>", methods=["GET", "POST"])
+@public
+def attest(token: str):
+    try:
+        app = service.application_for_attestation(token)
+    except TokenError as exc:
+        return _token_gone(exc.reason)
+    except service.TransitionError:
+        return _token_gone("used")
+    statements = statements_for(app.role_sought)
+    form = attestation_form_for(statements, formdata=request.form if request.method == "POST"
+                                else None)
+    if request.method == "GET":
+        form.manager_name.data = app.manager_name
+    if form.validate_on_submit():
+        try:
+            service.attest_by_form(token, service.AttestationInput(
+                manager_name=form.manager_name.data, manager_title=form.manager_title.data,
+                attested_on=form.attested_on.data, statements=list(statements),
+                confirmed=form.confirm.data,
+            ), request.remote_addr)
+        except TokenError as exc:
+            return _token_gone(exc.reason)
+        except service.TransitionError:
+            return _token_gone("used")
+        return render_template("enrolment/attested.html", application=app)
+    return render_template("enrolment/attest.html", form=form, application=app,
+                           role_label=ROLE_LABELS[app.role_sought])
+
+
+@bp.route("/application/<token>", methods=["GET"])
+@public
+def applicant_status(token: str):
+    try:
+        app = service.application_for_applicant(token)
+    except (TokenError, service.TransitionError) as exc:
+        return _token_gone(getattr(exc, "reason", "unknown"))
+    return render_template("enrolment/status.html", application=app, token=token,
+                           upload_form=UploadForm(), withdraw_form=ActionForm(),
+                           role_label=ROLE_LABELS[app.role_sought],
+                           final=service.is_final(app))
+
+
+@bp.route("/application/<token>/upload", methods=["POST"])
+@public
+def applicant_upload(token: str):
+    try:
+        app = service.application_for_applicant(token)
+    except (TokenError, service.TransitionError) as exc:
+        return _token_gone(getattr(exc, "reason", "unknown"))
+    form = UploadForm()
+    status = 200
+    if form.validate_on_submit():
+        doc = form.document.data
+        try:
+            service.attest_by_upload(app, doc.stream, doc.filename or "attestation.pdf")
+        except UploadError as exc:
+            messages = {
+                "empty": _("The file is empty."),
+                "too_large": _("The file is larger than 5 MB."),
+                "not_pdf": _("The file is not a PDF document. Scan or save the signed "
+                             "attestation as PDF and try again."),
+            }
+            form.document.errors = [messages[exc.code]]
+            status = 422
+        except service.TransitionError:
+            form.document.errors = [_("The application is no longer waiting for an "
+                                      "attestation.")]
+            status = 409
+        else:
+            flash(_("Thank you. The signed attestation is uploaded."), "success")
+            return redirect(url_for("enrolment.applicant_status", token=token))
+    else:
+        status = 422
+    return render_template("enrolment/status.html", application=app, token=token,
+                           upload_form=form, withdraw_form=ActionForm(),
+                           role_label=ROLE_LABELS[app.role_sought],
+                           final=service.is_final(app)), status
+
+
+@bp.route("/application/<token>/withdraw", methods=["POST"])
+@public
+def applicant_withdraw(token: str):
+    try:
+        app = service.application_for_applicant(token)
+    except (TokenError, service.TransitionError) as exc:
+        return _token_gone(getattr(exc, "reason", "unknown"))
+    if ActionForm().validate_on_submit():
+        try:
+            service.withdraw(app)
+            flash(_("Your application is withdrawn."), "info")
+        except service.TransitionError as exc:
+            flash(_transition_message(exc.code), "error")
+    return redirect(url_for("enrolment.applicant_status", token=token))
+
+
+# --- The SäkerID team -------------------------------------------------------------------------
+
+
+@bp.route("/team/applications")
+@requires("enrolment.review")
+def queue():
+    form = QueueFilterForm(request.args)
+    state = form.state.data if form.state.data in {s.value for s in ApplicationState} else None
+    rows = db.session.scalars(
+        service.queue_query(state=state, organisation=form.organisation.data, search=form.q.data)
+    ).all()
+    return render_template("enrolment/queue.html", form=form, applications=rows,
+                           states=list(ApplicationState), selected_state=state,
+                           role_labels=ROLE_LABELS)
+
+
+def _application_or_404(app_id: int) -> Application:
+    app = db.session.get(Application, app_id)
+    if app is None:
+        abort(404)
+    return app
+
+
+@bp.route("/team/applications/<int:app_id>")
+@requires("enrolment.review")
+def detail(app_id: int):
+    app = _application_or_404(app_id)
+    history = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.target_type == "application", AuditEvent.target_id == str(app.id))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    return render_template(
+        "enrolment/detail.html", application=app, history=history,
+        role_label=ROLE_LABELS[app.role_sought], statements=statements_for(app.role_sought),
+        reject_form=ReasonForm(prefix="reject"), withdraw_form=ReasonForm(prefix="withdraw"),
+        decision_form=ActionForm(), attestation_expired=service.attestation_expired(app),
+        final=service.is_final(app),
+    )
+
+
+def _decide(app_id: int, action) -> object:
+    app = _application_or_404(app_id)
+    try:
+        message = action(app)
+    except service.TransitionError as exc:
+        flash(_transition_message(exc.code), "error")
+        return redirect(url_for("enrolment.detail", app_id=app.id)), 409
+    flash(message, "success")
+    return redirect(url_for("enrolment.detail", app_id=app.id))
+
+
+@bp.route("/team/applications/<int:app_id>/approve", methods=["POST"])
+@requires("enrolment.decide")
+def approve(app_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+    def act(app):
+        service.approve(app, current_user)
+        return _("The application is approved and the candidate has been sent an invitation.")
+
+    return _decide(app_id, act)
+
+
+def _reason_action(app_id: int, prefix: str, act):
+    app = _application_or_404(app_id)
+    form = ReasonForm(prefix=prefix)
+    if not form.validate_on_submit():
+        flash(_("Give a reason."), "error")
+        return redirect(url_for("enrolment.detail", app_id=app.id) + f"#{prefix}"), 422
+    return _decide(app_id, lambda a: act(a, form.reason.data))
+
+
+@bp.route("/team/applications/<int:app_id>/reject", methods=["POST"])
+@requires("enrolment.decide")
+def reject(app_id: int):
+    def act(app, reason):
+        service.reject(app, current_user, reason)
+        return _("The application is rejected and the candidate has been told why.")
+
+    return _reason_action(app_id, "reject", act)
+
+
+@bp.route("/team/applications/<int:app_id>/withdraw", methods=["POST"])
+@requires("enrolment.decide")
+def withdraw(app_id: int):
+    def act(app, reason):
+        service.withdraw(app, by=current_user, reason=reason)
+        return _("The application is withdrawn.")
+
+    return _reason_action(app_id, "withdraw", act)
+
+
+@bp.route("/team/applications/<int:app_id>/new-attestation", methods=["POST"])
+@requires("enrolment.decide")
+def new_attestation(app_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+    def act(app):
+        service.request_new_attestation(app)
+        return _("A new attestation link has been sent to the manager.")
+
+    return _decide(app_id, act)
+
+
+@bp.route("/team/attestations/<int:attestation_id>/document")
+@requires("enrolment.view_upload")
+def attestation_document(attestation_id: int):
+    att = db.session.get(Attestation, attestation_id)
+    if att is None or not att.upload_path:
+        abort(404)
+    path = service.upload_root() / att.upload_path
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=f"lamplighetsintyg-{att.application_id}.pdf", max_age=0)

@@ -1,0 +1,38 @@
+"""Form pieces shared by several features."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from lms.auth.service import password_problem
+
+
+class ActionForm(FlaskForm):
+    """A form with no fields: a button that changes state (it still carries the CSRF token)."""
+
+
+class NewPasswordMixin:
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(message=_l("Enter a password."))],
+        description=_l("At least 12 characters. A sentence of several words is easy to remember."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[
+            DataRequired(message=_l("Repeat the password.")),
+            EqualTo("password", message=_l("The passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def validate_password(self, field) -> None:
+        if password_problem(field.data or "") == "too_short":
+            raise ValidationError(_l("The password must be at least 12 characters long."))
+
+
+__all__ = ["ActionForm", "Length", "NewPasswordMixin"]

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template
+from sqlalchemy import select
+
+from lms.auth.permissions import public
+from lms.extensions import db
+from lms.models.mail import OutgoingMail
+
+bp = Blueprint("mail", __name__)
+
+
+def outbox_page_enabled() -> bool:
+    cfg = current_app.config
+    return cfg["MAIL_BACKEND"] == "outbox" and bool(cfg["DEV_OUTBOX_PAGE"])
+
+
+@bp.route("/dev/outbox")
+@public  # development only: 404 unless mail goes to the local outbox
+def outbox():
+    if not outbox_page_enabled():
+        abort(404)
+    mails = db.session.scalars(
+        select(OutgoingMail).order_by(OutgoingMail.id.desc()).limit(100)
+    ).all()
+    return render_template("mail/outbox.html", mails=mails)
