@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request, session
+from flask import Flask, g, render_template, request, session
 from flask_babel import gettext as _
+from flask_babel import refresh as babel_refresh
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -134,10 +135,19 @@ def _register_hooks(app: Flask) -> None:
     def _template_helpers() -> dict[str, Any]:
         return {
             "can": lambda perm: user_can(current_user, perm),
-            "action_form": ActionForm,
+            # formdata=None: the layout's small forms never read the request body (which may
+            # be the very thing an error page is reporting, e.g. a too large upload).
+            "action_form": lambda: ActionForm(formdata=None),
             "languages": app.config["LANGUAGES"],
             "current_locale": _select_locale,
         }
+
+    @app.before_request
+    def _per_request_state() -> None:
+        # An app context can span several requests (tests, scripts); the signed-in user and the
+        # chosen language must still be worked out afresh for each request.
+        g.pop("_login_user", None)
+        babel_refresh()
 
     @app.after_request
     def _security_headers(response):

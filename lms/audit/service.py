@@ -27,6 +27,7 @@ def record_event(
     details: dict[str, Any] | None = None,
     actor: Any | None = None,
     actor_label: str | None = None,
+    ip: str | None = None,
 ) -> AuditEvent:
     """Add one audit event to the session. `actor` is a User; `actor_label` names a non-user."""
     if actor is not None:
@@ -41,7 +42,7 @@ def record_event(
         target_id=None if target_id is None else str(target_id),
         from_state=from_state,
         to_state=to_state,
-        ip=request.remote_addr if has_request_context() else None,
+        ip=ip or (request.remote_addr if has_request_context() else None),
         details=details or {},
     )
     db.session.add(event)

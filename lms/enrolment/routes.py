@@ -12,6 +12,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -35,15 +36,15 @@ from lms.models.enrolment import Application, ApplicationState, Attestation
 bp = Blueprint("enrolment", __name__)
 
 TRANSITION_MESSAGES = {
-    "not_attested": "The application cannot be approved before the manager has attested it.",
-    "attestation_expired": "The attestation is too old. Ask the manager for a new one.",
-    "not_awaiting_attestation": "The application is no longer waiting for an attestation.",
+    "not_attested": _l("The application cannot be approved before the manager has attested it."),
+    "attestation_expired": _l("The attestation is too old. Ask the manager for a new one."),
+    "not_awaiting_attestation": _l("The application is no longer waiting for an attestation."),
 }
 
 
 def _transition_message(code: str) -> str:
     if code in TRANSITION_MESSAGES:
-        return _(TRANSITION_MESSAGES[code])
+        return str(TRANSITION_MESSAGES[code])
     return _("That change is not possible in the application's current state.")
 
 

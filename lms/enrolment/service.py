@@ -179,7 +179,7 @@ def attest_by_form(raw_token: str, data: AttestationInput, ip: str | None) -> Ap
                     statements=sorted(required), ip=ip)
     )
     _move(app, S.ATTESTED, "enrolment.attested", actor_label=f"manager:{app.manager_email}",
-          details={"method": "form"})
+          details={"method": "form"}, ip=ip)
     _commit_and_send([queue_mail(app.email, "application_attested", app.locale, application=app)])
     return app
 

@@ -1,0 +1,100 @@
+"""Mail goes over real SMTP, is kept when SMTP is down, and exists in Swedish and English."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lms.extensions import db
+from lms.mail import deliver, queue_mail, retry_pending
+from lms.mail.service import MAIL_TEMPLATES
+from lms.models import MailStatus
+from tests.conftest import free_port
+
+
+class _User:
+    name, email = "Erik", "erik@example.se"
+
+
+def _queue(app, locale="sv"):
+    mail = queue_mail("erik@example.se", "password_reset", locale, user=_User(), token="tok",
+                      hours=2)
+    db.session.commit()
+    return mail
+
+
+def _use_smtp(app, port):
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
+                      MAIL_TIMEOUT=3)
+
+
+def test_mail_is_delivered_to_a_real_smtp_server(app, smtp_server):
+    _use_smtp(app, smtp_server.port)
+    mail = _queue(app)
+    assert deliver([mail]) == 1
+    assert mail.status == MailStatus.SENT
+    (envelope,) = smtp_server.messages
+    assert envelope.rcpt_tos == ["erik@example.se"]
+    body = envelope.content.decode()
+    assert "Subject: =?utf-8?q?" in body or "Återställ" in body
+    assert "http://localhost/password/reset/tok" in body
+
+
+def test_mail_is_kept_when_smtp_is_down_and_sent_by_retry(app, smtp_server):
+    _use_smtp(app, free_port())  # nothing listens there
+    mail = _queue(app)
+    assert deliver([mail]) == 0
+    assert mail.status == MailStatus.PENDING and mail.attempts == 1 and mail.last_error
+    _use_smtp(app, smtp_server.port)
+    assert retry_pending() == (1, 0)
+    assert mail.status == MailStatus.SENT and len(smtp_server.messages) == 1
+
+
+def test_mail_retry_cli_reports_and_fails_while_smtp_is_down(app, runner, smtp_server):
+    _use_smtp(app, free_port())
+    deliver([_queue(app)])
+    result = runner.invoke(args=["mail", "retry"])
+    assert result.exit_code == 1 and "still waiting 1" in result.output
+    _use_smtp(app, smtp_server.port)
+    result = runner.invoke(args=["mail", "retry"])
+    assert result.exit_code == 0 and "Sent 1" in result.output
+
+
+def test_mail_gives_up_after_max_attempts_but_keeps_the_message(app):
+    _use_smtp(app, free_port())
+    app.config["MAIL_MAX_ATTEMPTS"] = 2
+    mail = _queue(app)
+    deliver([mail])
+    retry_pending()
+    assert mail.status == MailStatus.FAILED
+    assert retry_pending() == (0, 0)  # failed ones wait for --all
+    assert retry_pending(include_failed=True)[1] == 1
+
+
+def test_outbox_backend_writes_eml_files(app):
+    mail = _queue(app)
+    deliver([mail])
+    files = list(Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml"))
+    assert len(files) == 1 and b"erik@example.se" in files[0].read_bytes()
+
+
+@pytest.mark.parametrize("template", MAIL_TEMPLATES)
+def test_every_mail_template_exists_in_swedish_and_english(app, template):
+    for locale in ("sv", "en"):
+        path = Path(app.root_path) / "templates" / "email" / f"{template}.{locale}.txt"
+        text = path.read_text(encoding="utf-8")
+        assert "{% block subject %}" in text and "{% block body %}" in text
+
+
+def test_mail_is_written_in_the_recipients_language(app):
+    sv = _queue(app, "sv")
+    en = _queue(app, "en")
+    assert sv.subject == "Återställ ditt lösenord"
+    assert en.subject == "Reset your password"
+
+
+def test_dev_outbox_page_is_gone_when_mail_goes_over_smtp(app, client):
+    assert client.get("/dev/outbox").status_code == 200
+    app.config["MAIL_BACKEND"] = "smtp"
+    assert client.get("/dev/outbox").status_code == 404

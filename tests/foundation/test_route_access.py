@@ -1,0 +1,125 @@
+"""Every route answers each role as intended; every view declares its permission; every
+state-changing route rejects a request without a CSRF token."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from lms.enrolment import service
+from tests.conftest import login
+from tests.foundation.test_enrolment_states import VALID_PDF, _input
+
+ROLES = ("anonymous", "trainee", "approver", "admin")
+LOGIN = 302  # redirected to the sign-in page
+
+# path template → expected status per role (anonymous, trainee, approver, admin)
+GET_ROUTES: dict[str, tuple[int, int, int, int]] = {
+    "/": (200, 302, 302, 302),
+    "/healthz": (200, 200, 200, 200),
+    "/apply": (200, 200, 200, 200),
+    "/login": (200, 302, 302, 302),
+    "/password/forgot": (200, 200, 200, 200),
+    "/dev/outbox": (200, 200, 200, 200),
+    "/course/": (LOGIN, 200, 403, 403),
+    "/course/resume": (LOGIN, 302, 403, 403),
+    "/team/applications": (LOGIN, 403, 200, 200),
+    "/team/applications/{app_id}": (LOGIN, 403, 200, 200),
+    "/team/attestations/{attestation_id}/document": (LOGIN, 403, 200, 403),
+}
+# Routes opened by a secret link rather than a role; tested in the journey tests.
+TOKEN_ROUTES = {
+    "/attest/<token>", "/application/<token>", "/application/<token>/upload",
+    "/application/<token>/withdraw", "/password/reset/<token>", "/invitation/<token>",
+}
+POST_ONLY = {
+    "/logout", "/locale/<code>", "/team/applications/<int:app_id>/approve",
+    "/team/applications/<int:app_id>/reject", "/team/applications/<int:app_id>/withdraw",
+    "/team/applications/<int:app_id>/new-attestation",
+}
+
+
+@pytest.fixture
+def uploaded_application(app):
+    row = service.submit_application(_input())
+    service.attest_by_upload(row, io.BytesIO(VALID_PDF), "intyg.pdf")
+    return row
+
+
+@pytest.mark.parametrize("role_index,role", list(enumerate(ROLES)))
+def test_every_route_answers_each_role_as_intended(app, client, login_as, uploaded_application,
+                                                   role_index, role):
+    login_as(*(() if role == "anonymous" else (role,)))
+    ids = {"app_id": uploaded_application.id,
+           "attestation_id": uploaded_application.current_attestation.id}
+    got = {path: client.get(path.format(**ids)).status_code for path in GET_ROUTES}
+    expected = {path: statuses[role_index] for path, statuses in GET_ROUTES.items()}
+    assert got == expected
+
+
+def _rule_paths(app) -> set[str]:
+    return {r.rule for r in app.url_map.iter_rules() if r.endpoint != "static"}
+
+
+def test_the_access_table_covers_every_route(app):
+    table = {p.replace("{app_id}", "<int:app_id>")
+              .replace("{attestation_id}", "<int:attestation_id>") for p in GET_ROUTES}
+    assert _rule_paths(app) - table - TOKEN_ROUTES - POST_ONLY == set()
+
+
+def test_every_view_declares_a_permission_or_public(app):
+    undeclared = [endpoint for endpoint, view in app.view_functions.items()
+                  if endpoint != "static" and not hasattr(view, "required_permission")]
+    assert undeclared == []
+
+
+def test_anonymous_post_to_team_action_goes_to_login(client, uploaded_application):
+    response = client.post(f"/team/applications/{uploaded_application.id}/approve")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert uploaded_application.state == "attested"
+
+
+def test_trainee_cannot_approve(client, login_as, uploaded_application):
+    login_as("trainee")
+    assert client.post(f"/team/applications/{uploaded_application.id}/approve").status_code == 403
+
+
+def test_every_state_changing_route_rejects_missing_csrf_token(app, app_config):
+    from lms import create_app
+
+    app_config["WTF_CSRF_ENABLED"] = True
+    csrf_app = create_app(app_config)
+    with csrf_app.app_context():
+        from lms.auth.service import create_user
+        from lms.extensions import db
+        from lms.models.user import Role
+
+        create_user("all@example.se", "All", {Role.TRAINEE, Role.APPROVER, Role.ADMIN},
+                    password="correct horse battery")
+        db.session.commit()
+    client = csrf_app.test_client()
+    # Sign in through a real form so that only the missing token can fail below.
+    page = client.get("/login").data.decode()
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    assert client.post("/login", data={"email": "all@example.se", "password":
+                       "correct horse battery", "csrf_token": token}).status_code == 302
+    post_rules = [r for r in csrf_app.url_map.iter_rules() if "POST" in r.methods]
+    assert len(post_rules) >= len(POST_ONLY)
+    for rule in post_rules:
+        path = (rule.rule.replace("<int:app_id>", "1").replace("<token>", "x")
+                .replace("<code>", "en"))
+        response = client.post(path, data={"anything": "1"})
+        assert response.status_code == 400, path
+    with csrf_app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_login_form_without_csrf_token_is_rejected(app, app_config):
+    from lms import create_app
+
+    app_config["WTF_CSRF_ENABLED"] = True
+    client = create_app(app_config).test_client()
+    response = login(client, "x@example.se")
+    assert response.status_code == 400
