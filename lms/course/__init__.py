@@ -1,0 +1,1 @@
+"""Course: lessons, parts and their content."""
