@@ -1,0 +1,1 @@
+"""Quizzes: question banks, the knowledge test and its grading."""

@@ -1,0 +1,239 @@
+"""Registry of pluggable question types (single, multiple, truefalse, matching, ordering, numeric).
+
+Life of a question in an attempt:
+
+1. `freeze(question, rng)` -> a JSON-serialisable snapshot: the question's content and key, its
+   version and the presented order of options / right items / steps, each with an opaque key.
+   The attempt stores the snapshot, so later bank edits never change a stored attempt.
+2. `public_view(snapshot)` -> what the browser may see: no right indexes, answers, tolerances or
+   original order, only texts in presented order with their opaque keys.
+3. `normalise_response(snapshot, form)` -> a JSON-serialisable response, or `ResponseError`.
+4. `score(snapshot, response)` -> a float in [0, 1] following quizzes/README.md.
+
+Adding a type means subclassing `QuestionType` and decorating it with `@register`.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+from .model import Question
+
+Snapshot = dict[str, Any]
+Response = Any
+LineMessage = tuple[int, str]
+
+# Fields that only some types use, with the value meaning "not given".
+TYPE_FIELDS: dict[str, Any] = {
+    "options": (),
+    "correct": (),
+    "feedback": None,
+    "answer": None,
+    "tolerance": None,
+    "pairs": (),
+    "steps": (),
+}
+
+
+class ResponseError(ValueError):
+    """Submitted form data that cannot be an answer to this question (tampered or stale form)."""
+
+
+class QuestionType:
+    """Base class: one subclass per type, registered by name in QUESTION_TYPES."""
+
+    name: ClassVar[str]
+    fields: ClassVar[frozenset[str]] = frozenset()
+
+    def validate(self, question: Question) -> list[LineMessage]:
+        """Problems with the question as (line, message), using the type's own rules."""
+        src = question.source
+        problems: list[LineMessage] = []
+        if not question.stem.strip():
+            problems.append((src.line_of("stem"), "stem is empty"))
+        for field_name, empty in TYPE_FIELDS.items():
+            if field_name not in self.fields and getattr(question, field_name) != empty:
+                problems.append(
+                    (
+                        src.line_of(field_name),
+                        f"field '{field_name}' is not used by type {self.name}",
+                    )
+                )
+        return problems + self.validate_fields(question)
+
+    def validate_fields(self, question: Question) -> list[LineMessage]:
+        return []
+
+    def freeze_key(self, question: Question, rng: random.Random, shuffle: bool) -> Snapshot:
+        """The type-specific part of the snapshot (key material and presented order)."""
+        raise NotImplementedError
+
+    def view(self, snapshot: Snapshot) -> dict[str, Any]:
+        """The type-specific part of the public view."""
+        return {}
+
+    def normalise(self, snapshot: Snapshot, form: Mapping[str, Any], prefix: str) -> Response:
+        raise NotImplementedError
+
+    def score(self, snapshot: Snapshot, response: Response) -> float:
+        raise NotImplementedError
+
+    def chosen_keys(self, snapshot: Snapshot, response: Response) -> tuple[str, ...]:
+        """Stable keys (the same in every attempt) of what was chosen, for item statistics."""
+        return () if response is None else (str(response),)
+
+
+QUESTION_TYPES: dict[str, QuestionType] = {}
+
+
+def register(cls: type[QuestionType]) -> type[QuestionType]:
+    """Class decorator: add a question type to the registry under `cls.name`."""
+    QUESTION_TYPES[cls.name] = cls()
+    return cls
+
+
+def get_type(name: str) -> QuestionType:
+    try:
+        return QUESTION_TYPES[name]
+    except KeyError:
+        raise KeyError(f"unknown question type '{name}'") from None
+
+
+# -- helpers shared by the type modules ------------------------------------------------------
+
+
+def new_keys(rng: random.Random, count: int, taken: set[str] | None = None) -> list[str]:
+    """`count` opaque keys (8 hex digits) unique within one question; drawn in presented order,
+    so a key says nothing about an item's place in the bank."""
+    used = taken if taken is not None else set()
+    keys: list[str] = []
+    while len(keys) < count:
+        key = f"{rng.getrandbits(32):08x}"
+        if key not in used:
+            used.add(key)
+            keys.append(key)
+    return keys
+
+
+def permutation(
+    rng: random.Random, count: int, shuffle: bool, avoid_identity: bool = False
+) -> list[int]:
+    """Original indexes in presented order. With `avoid_identity`, never the bank's order
+    (for items whose bank order is itself the answer: ordering steps, matching right items)."""
+    order = list(range(count))
+    if shuffle and count > 1:
+        rng.shuffle(order)
+        while avoid_identity and order == sorted(order):
+            rng.shuffle(order)
+    return order
+
+
+def presented(
+    rng: random.Random, texts: tuple[str, ...], order: list[int], taken: set[str]
+) -> list[dict[str, Any]]:
+    keys = new_keys(rng, len(order), taken)
+    return [{"key": key, "index": i, "text": texts[i]} for key, i in zip(keys, order, strict=True)]
+
+
+def form_values(form: Mapping[str, Any], name: str) -> list[str]:
+    """All values of a form field, from a werkzeug MultiDict or a plain mapping."""
+    getlist: Callable[[str], list[Any]] | None = getattr(form, "getlist", None)
+    raw: Any = getlist(name) if getlist is not None else form.get(name)
+    if raw is None:
+        return []
+    values = [raw] if isinstance(raw, str) else raw
+    if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
+        raise ResponseError(f"field '{name}' must be text")
+    return [v.strip() for v in values if v.strip()]
+
+
+def one_value(form: Mapping[str, Any], name: str) -> str | None:
+    values = form_values(form, name)
+    if len(values) > 1:
+        raise ResponseError(f"field '{name}' has {len(values)} values, expected one")
+    return values[0] if values else None
+
+
+def key_index(items: list[dict[str, Any]]) -> dict[str, int]:
+    return {item["key"]: item["index"] for item in items}
+
+
+def parse_number(text: str) -> float:
+    """A decimal number as typed by a Swedish user: '3,5', '3.5', '−2', '1 000'."""
+    cleaned = text.replace("\u2212", "-").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ResponseError(f"'{text}' is not a number") from None
+    if not math.isfinite(value):
+        raise ResponseError(f"'{text}' is not a finite number")
+    return value
+
+
+# -- the public API ----------------------------------------------------------------------------
+
+
+def validate(question: Question) -> list[LineMessage]:
+    """Problems with `question` as (line, message); an unknown type is one problem."""
+    if question.type not in QUESTION_TYPES:
+        known = ", ".join(QUESTION_TYPES)
+        return [
+            (question.source.line_of("type"), f"unknown type '{question.type}' (known: {known})")
+        ]
+    return QUESTION_TYPES[question.type].validate(question)
+
+
+def freeze(
+    question: Question, rng: random.Random | None = None, *, shuffle_options: bool = True
+) -> Snapshot:
+    """The JSON-serialisable snapshot an attempt stores; `rng` decides order and keys."""
+    rng = rng if rng is not None else random.SystemRandom()
+    snapshot: Snapshot = {
+        "id": question.id,
+        "version": question.version,
+        "type": question.type,
+        "category": question.category,
+        "lesson": question.lesson,
+        "name": question.name,
+        "stem": question.stem,
+        "explanation": question.explanation,
+    }
+    snapshot.update(get_type(question.type).freeze_key(question, rng, shuffle_options))
+    return snapshot
+
+
+def public_view(question: Question | Snapshot, rng: random.Random | None = None) -> dict[str, Any]:
+    """What the browser may see. Given a Question it is frozen first with `rng` (the same rng
+    state gives the same keys as `freeze`); the attempt engine passes its stored snapshot."""
+    snapshot = freeze(question, rng) if isinstance(question, Question) else question
+    view: dict[str, Any] = {
+        "id": snapshot["id"],
+        "type": snapshot["type"],
+        "stem": snapshot["stem"],
+    }
+    view.update(get_type(snapshot["type"]).view(snapshot))
+    return view
+
+
+def normalise_response(snapshot: Snapshot, form: Mapping[str, Any], prefix: str = "") -> Response:
+    """The response in the form `score` takes, from submitted form data (field names start with
+    `prefix`); `None` means unanswered. Raises ResponseError on malformed data."""
+    return get_type(snapshot["type"]).normalise(snapshot, form, prefix)
+
+
+def score(snapshot: Snapshot, response: Response) -> float:
+    """Points in [0, 1] for `response` to the frozen question (rules in quizzes/README.md)."""
+    result = get_type(snapshot["type"]).score(snapshot, response)
+    return min(1.0, max(0.0, float(result)))
+
+
+def chosen_option_keys(snapshot: Snapshot, response: Response) -> tuple[str, ...]:
+    """Stable keys of the chosen options (bank indexes as text, 'true'/'false', ...) for stats."""
+    return get_type(snapshot["type"]).chosen_keys(snapshot, response)
+
+
+# Importing the type modules registers them.
+from . import types_choice, types_other  # noqa: E402, F401
