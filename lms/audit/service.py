@@ -7,8 +7,12 @@ from typing import Any
 from flask import has_request_context, request
 from flask_login import current_user
 
+from sqlalchemy import update
+
+from lms.audit.chain import entry_hash
 from lms.extensions import db
-from lms.models.audit import AuditEvent
+from lms.models.audit import AuditChainHead, AuditEvent
+from lms.models.types import utcnow
 
 
 def _current_actor() -> tuple[int | None, str]:
@@ -34,7 +38,17 @@ def record_event(
         actor_id, label = actor.id, actor.email
     else:
         actor_id, label = _current_actor()
+    # Taking the next sequence number updates the head row first: that write lock serialises
+    # concurrent writers, so each entry links to the one truly before it.
+    seq, prev_hash = db.session.execute(
+        update(AuditChainHead)
+        .where(AuditChainHead.id == 1)
+        .values(seq=AuditChainHead.seq + 1)
+        .returning(AuditChainHead.seq, AuditChainHead.last_hash)
+    ).one()
     event = AuditEvent(
+        seq=seq,
+        at=utcnow(),
         actor_id=actor_id,
         actor_label=actor_label or label,
         action=action,
@@ -44,6 +58,11 @@ def record_event(
         to_state=to_state,
         ip=ip or (request.remote_addr if has_request_context() else None),
         details=details or {},
+        prev_hash=prev_hash,
+    )
+    event.entry_hash = entry_hash(event, prev_hash)
+    db.session.execute(
+        update(AuditChainHead).where(AuditChainHead.id == 1).values(last_hash=event.entry_hash)
     )
     db.session.add(event)
     return event
