@@ -1,0 +1,1 @@
+"""Tests of sandbox.card: APDU/TLV, PIV session, virtual card, card service."""
