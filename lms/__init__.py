@@ -98,12 +98,21 @@ def _select_locale() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from lms.auth.routes import bp as auth_bp
+    from lms.certification.audit_routes import bp as audit_admin_bp
+    from lms.certification.dashboard_routes import bp as dashboard_bp
+    from lms.certification.routes import bp as certification_bp
+    from lms.certification.verify_routes import bp as verify_bp
     from lms.course.routes import bp as course_bp
+    from lms.course.team_routes import bp as team_progress_bp
     from lms.enrolment.routes import bp as enrolment_bp
     from lms.mail.routes import bp as mail_bp
     from lms.main.routes import bp as main_bp
+    from lms.quiz.routes import bp as quiz_bp
+    from lms.quiz.team_routes import bp as quiz_team_bp
 
-    for bp in (main_bp, auth_bp, enrolment_bp, mail_bp, course_bp):
+    for bp in (main_bp, auth_bp, enrolment_bp, mail_bp, course_bp, team_progress_bp,
+               quiz_bp, quiz_team_bp, certification_bp, verify_bp, dashboard_bp,
+               audit_admin_bp):
         app.register_blueprint(bp)
 
 

@@ -76,3 +76,27 @@ class DefaultConfig:
 
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token
 
+    # Certification (see docs/certification.md). LOCAL RULES the region confirms: the renewal
+    # interval is not published anywhere; one published model "follows up annually", hence 365.
+    CERT_VALIDITY_DAYS = 365
+    # Reminder mails, days before the end of validity; each point mails once (`certs remind`).
+    CERT_REMINDER_DAYS = (60, 14)
+    # The holder is mailed once when the certification has expired, if within this many days.
+    CERT_EXPIRED_NOTICE_WITHIN_DAYS = 30
+    # The dashboard lists certifications ending within this many days as "expiring soon".
+    CERT_EXPIRING_SOON_DAYS = 60
+    # Who issues the certificates (printed on the PDF and in the signed record).
+    CERT_ISSUER = "SäkerID Academy"
+    # The platform's Ed25519 signing key, encrypted with CERT_SIGNING_PASSPHRASE (None: the
+    # SECRET_KEY). Default path: instance/certification-signing-key.pem. Created on first use
+    # or by `flask certs init-key`.
+    CERT_SIGNING_KEY_PATH: str | None = None
+    CERT_SIGNING_PASSPHRASE: str | None = None
+    # Public verification page: per address, at most CERT_VERIFY_MAX_MISSES unknown codes and
+    # CERT_VERIFY_MAX_LOOKUPS lookups in all per CERT_VERIFY_WINDOW_MINUTES.
+    CERT_VERIFY_MAX_MISSES = 10
+    CERT_VERIFY_MAX_LOOKUPS = 120
+    CERT_VERIFY_WINDOW_MINUTES = 15
+    # The admin audit viewer's page size.
+    AUDIT_PAGE_SIZE = 50
+

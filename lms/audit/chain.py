@@ -34,7 +34,9 @@ class ChainProblem:
         return f"{where}: {self.message}"
 
 
-def verify_chain(events: Iterable[AuditEvent], head_seq: int, head_hash: str) -> ChainProblem | None:
+def verify_chain(
+    events: Iterable[AuditEvent], head_seq: int, head_hash: str
+) -> ChainProblem | None:
     """The first problem in the chain, or None when it is intact. `events` in id order."""
     expected_seq, prev = 1, GENESIS_HASH
     for event in events:

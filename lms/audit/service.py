@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
-
 from sqlalchemy import update
 
 from lms.audit.chain import entry_hash

@@ -16,7 +16,9 @@ from flask_login import current_user
 from lms.models.user import Role
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.TRAINEE: frozenset({"course.take", "quiz.take", "account.self"}),
+    Role.TRAINEE: frozenset(
+        {"course.take", "quiz.take", "account.self", "certification.hold"}
+    ),
     Role.APPROVER: frozenset(
         {
             "account.self",
@@ -25,6 +27,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "enrolment.view_upload",
             "progress.view",
             "quiz.manage",
+            "certification.decide",
+            "dashboard.view",
         }
     ),
     Role.ADMIN: frozenset(

@@ -62,7 +62,8 @@ def check_token(raw: str, purpose: TokenPurpose) -> Token:
 
 
 def consume_token(token: Token) -> None:
-    """Mark a single-use token used. A conditional update, so two racing requests cannot both win."""
+    """Mark a single-use token used; a conditional update, so two racing requests cannot both
+    win."""
     if not token.single_use:
         return
     result = db.session.execute(

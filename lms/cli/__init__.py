@@ -6,9 +6,13 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
+    from lms.certification.cli import certs
+    from lms.cli.audit import audit
+    from lms.cli.content import content
     from lms.cli.demo import demo
     from lms.cli.mail import mail
+    from lms.cli.quiz import quiz
     from lms.cli.users import users
 
-    for group in (users, demo, mail):
+    for group in (users, demo, mail, audit, quiz, content, certs):
         app.cli.add_command(group)

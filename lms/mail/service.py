@@ -29,6 +29,12 @@ MAIL_TEMPLATES = (
     "application_rejected",
     "application_withdrawn",
     "password_reset",
+    "certification_approved",
+    "certification_sent_back",
+    "certification_revoked",
+    "certification_reminder",
+    "certification_expired",
+    "recertification_required",
 )
 
 

@@ -1,6 +1,12 @@
 """All models, imported here so that Alembic and the app see every table."""
 
-from lms.models.audit import AuditEvent
+from lms.models.audit import AuditChainHead, AuditEvent
+from lms.models.certification import (
+    Certification,
+    CertificationReminder,
+    CertificationStatus,
+    SendBack,
+)
 from lms.models.enrolment import (
     Application,
     ApplicationState,
@@ -9,6 +15,8 @@ from lms.models.enrolment import (
     RoleSought,
 )
 from lms.models.mail import MailStatus, OutgoingMail
+from lms.models.progress import CheckpointAnswer, LessonProgress, PartCompletion
+from lms.models.quiz import Attempt, AttemptAnswer, AttemptStatus, ExtraTime
 from lms.models.throttle import ThrottleCounter
 from lms.models.token import Token, TokenPurpose
 from lms.models.types import utcnow
@@ -17,12 +25,24 @@ from lms.models.user import Role, User, UserRole
 __all__ = [
     "Application",
     "ApplicationState",
+    "Attempt",
+    "AttemptAnswer",
+    "AttemptStatus",
     "Attestation",
     "AttestationMethod",
+    "AuditChainHead",
     "AuditEvent",
+    "Certification",
+    "CertificationReminder",
+    "CertificationStatus",
+    "CheckpointAnswer",
+    "ExtraTime",
+    "LessonProgress",
     "MailStatus",
     "OutgoingMail",
+    "PartCompletion",
     "Role",
+    "SendBack",
     "RoleSought",
     "ThrottleCounter",
     "Token",

@@ -16,10 +16,11 @@ from lms.models.types import UTCDateTime, utcnow
 
 
 class TokenPurpose(enum.StrEnum):
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose name, not a secret
     INVITATION = "invitation"
     ATTESTATION = "attestation"
-    APPLICANT = "applicant"  # the candidate's own link to follow, upload to or withdraw an application
+    # The candidate's own link to follow, upload to or withdraw an application.
+    APPLICANT = "applicant"
 
 
 class Token(db.Model):

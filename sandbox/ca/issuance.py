@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING, Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from sandbox.ca.errors import (
@@ -116,32 +117,58 @@ class IssuedRecord:
         return self.certificate.public_bytes(serialization.Encoding.PEM)
 
 
-_INSERTS: dict[str, Any] = {}
+@dataclass(frozen=True)
+class IssuancePlan:
+    """Everything the certificates of one profile from one issuing CA certificate share.
+
+    Built once per (profile, issuing CA certificate) by `MockCa.issuance_plan`. The fixed
+    extensions are handed to the builder pre-encoded (their DER is the same for every
+    certificate), so the builder copies bytes instead of re-encoding nine extension objects.
+    """
+
+    profile: Profile
+    issuer: AuthoritySnapshot
+    issuer_name: x509.Name
+    extensions: tuple[x509.Extension, ...]
+
+    @classmethod
+    def build(cls, ca: MockCa, profile: Profile, issuer: AuthoritySnapshot) -> IssuancePlan:
+        fixed = static_person_extensions(profile, ca.settings, ca.subject_key_id(issuer))
+        return cls(
+            profile=profile,
+            issuer=issuer,
+            issuer_name=ca.certificate_of(issuer).subject,
+            extensions=tuple(
+                x509.Extension(ext.oid, critical, _pre_encoded(ext)) for ext, critical in fixed
+            ),
+        )
+
+    def builder(
+        self,
+        public_key: CertificateIssuerPublicKeyTypes,
+        person: Person,
+        subject: x509.Name,
+        not_before: dt.datetime,
+        not_after: dt.datetime,
+    ) -> x509.CertificateBuilder:
+        """Everything but the serial number, in one constructor call."""
+        holder = [
+            x509.Extension(ext.oid, critical, ext)
+            for ext, critical in holder_extensions(public_key, person.card_number)
+        ]
+        return x509.CertificateBuilder(
+            issuer_name=self.issuer_name,
+            subject_name=subject,
+            public_key=public_key,
+            not_valid_before=not_before,
+            not_valid_after=not_after,
+            extensions=[*self.extensions, *holder],
+        )
 
 
-def _insert_statement(session: Session):
-    """INSERT ... ON CONFLICT (serial) DO NOTHING, so a serial collision is a retry, not an
-    aborted transaction (and no SAVEPOINT round trip per issuance)."""
-    dialect = session.get_bind(IssuedCertificate).dialect
-    stmt = _INSERTS.get(dialect.name)
-    if stmt is None:
-        table = IssuedCertificate.__table__
-        if dialect.name == "postgresql":
-            stmt = pg_insert(table).on_conflict_do_nothing(index_elements=["serial"])
-        elif dialect.name == "sqlite":
-            stmt = sqlite_insert(table).on_conflict_do_nothing(index_elements=["serial"])
-        else:
-            stmt = insert(table)
-        if dialect.insert_returning:
-            stmt = stmt.returning(table.c.id)
-        _INSERTS[dialect.name] = stmt
-    return stmt
-
-
-def _inserted(result) -> bool:
-    if result.returns_rows:
-        return result.first() is not None
-    return result.rowcount == 1
+def _pre_encoded(ext: x509.ExtensionType) -> x509.UnrecognizedExtension:
+    """The same extension as opaque DER: the certificate bytes do not change."""
+    return x509.UnrecognizedExtension(ext.oid, ext.public_bytes())
 
 
 def person_certificate_builder(
@@ -153,88 +180,154 @@ def person_certificate_builder(
     not_before: dt.datetime,
     not_after: dt.datetime,
 ) -> tuple[AuthoritySnapshot, CaSigner, x509.CertificateBuilder, x509.Name]:
-    """Everything but the serial: (issuer, signer, builder, subject). Used by the bench.
+    """Everything but the serial: (issuer, signer, builder, subject). Used by the bench."""
+    plan = ca.issuance_plan(session, profile)
+    subject = person.subject_with_text(ca.settings.organisation)[0]
+    base = plan.builder(public_key, person, subject, not_before, not_after)
+    return plan.issuer, ca.signer_of(plan.issuer), base, subject
 
-    The profile's fixed extensions are built once per issuing CA and cached; the builder is
-    constructed in one step rather than through nine copying `add_extension` calls.
+
+# --- the durable record -------------------------------------------------------------------
+
+RECORD_COLUMNS = (
+    "serial",
+    "issuer_id",
+    "profile",
+    "subject",
+    "hsa_id",
+    "card_number",
+    "not_before",
+    "not_after",
+    "der",
+    "status",
+    "renewed_from_id",
+    "created_at",
+)
+
+
+class RecordWriter:
+    """Writes one `ca_certificates` row: INSERT ... ON CONFLICT (serial) DO NOTHING RETURNING id.
+
+    A serial collision is then a retry, not an aborted transaction (no SAVEPOINT round trip).
+    On SQLite and PostgreSQL the statement is compiled once per dialect, with SQLAlchemy's
+    own bind processors (SQLite stores DateTime as text), and run on the DBAPI cursor of the
+    session's connection, inside the session's transaction. That skips SQLAlchemy's
+    per-statement execution machinery (about 0.1 ms per issuance), and with it the engine's
+    `before/after_cursor_execute` events and echo logging for this one statement. Other
+    dialects use an ordinary Core INSERT.
     """
-    issuer = ca.authority(session, profile.issuer_slug)
-    issuer_cert = ca.certificate_of(issuer)
-    fixed = ca.cached(
-        ("profile-extensions", profile, issuer.id, issuer.serial),
-        lambda: [
-            x509.Extension(ext.oid, critical, ext)
-            for ext, critical in static_person_extensions(
-                profile, ca.settings, ca.subject_key_id(issuer)
-            )
-        ],
-    )
-    holder = [
-        x509.Extension(ext.oid, critical, ext)
-        for ext, critical in holder_extensions(public_key, person.card_number)
-    ]
-    subject = person.subject(ca.settings.organisation)
-    base = x509.CertificateBuilder(
-        issuer_name=issuer_cert.subject,
-        subject_name=subject,
-        public_key=public_key,
-        not_valid_before=not_before,
-        not_valid_after=not_after,
-        extensions=[*fixed, *holder],
-    )
-    return issuer, ca.signer_of(issuer), base, subject
+
+    def __init__(self, dialect) -> None:
+        table = IssuedCertificate.__table__
+        values = {c: bindparam(c) for c in RECORD_COLUMNS}
+        self.raw = dialect.name in ("sqlite", "postgresql") and dialect.insert_returning
+        if dialect.name == "postgresql":
+            stmt = pg_insert(table).values(values).on_conflict_do_nothing(index_elements=["serial"])
+        elif dialect.name == "sqlite":
+            stmt = sqlite_insert(table).values(values)
+            stmt = stmt.on_conflict_do_nothing(index_elements=["serial"])
+        else:
+            stmt = insert(table).values(values)
+        if dialect.insert_returning:
+            stmt = stmt.returning(table.c.id)
+        self.statement = stmt
+        if not self.raw:
+            return
+        compiled = stmt.compile(dialect=dialect)
+        self.sql = compiled.string
+        self.positional = compiled.positional
+        order = list(compiled.positiontup or ()) if compiled.positional else list(RECORD_COLUMNS)
+        if sorted(order) != sorted(RECORD_COLUMNS):
+            raise CaError(f"unexpected bind parameters in the certificate INSERT: {order}")
+        self.order = tuple(order)
+        self.processors = tuple(
+            table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in self.order
+        )
+        self.dbapi_error = dialect.loaded_dbapi.Error
+
+    def insert(self, session: Session, row: dict[str, Any]) -> bool:
+        """True if the row was written, False on a serial collision."""
+        if not self.raw:
+            result = session.execute(self.statement, row)
+            if result.returns_rows:
+                return result.first() is not None
+            return result.rowcount == 1
+        values = [row[name] for name in self.order]
+        for i, process in enumerate(self.processors):
+            if process is not None and values[i] is not None:
+                values[i] = process(values[i])
+        params = values if self.positional else dict(zip(self.order, values, strict=True))
+        cursor = session.connection().connection.cursor()
+        try:
+            cursor.execute(self.sql, params)
+            return cursor.fetchone() is not None
+        except self.dbapi_error as exc:
+            raise DBAPIError.instance(self.sql, params, exc, self.dbapi_error) from exc
+        finally:
+            cursor.close()
+
+
+_WRITERS: dict[str, RecordWriter] = {}
+
+
+def record_writer(session: Session) -> RecordWriter:
+    dialect = session.get_bind(IssuedCertificate).dialect
+    writer = _WRITERS.get(dialect.name)
+    if writer is None:
+        writer = _WRITERS[dialect.name] = RecordWriter(dialect)
+    return writer
 
 
 def _build_and_store(
     session: Session,
     ca: MockCa,
-    profile: Profile,
-    csr: x509.CertificateSigningRequest,
+    plan: IssuancePlan,
+    public_key: CertificateIssuerPublicKeyTypes,
     person: Person,
     not_before: dt.datetime,
     not_after: dt.datetime,
     now: dt.datetime,
     renewed_from: IssuedCertificate | None = None,
 ) -> IssuedRecord:
-    issuer, signer, base, subject = person_certificate_builder(
-        session, ca, profile, csr.public_key(), person, not_before, not_after
-    )
-    subject_text = subject.rfc4514_string()
-    stmt = _insert_statement(session)
+    issuer, profile = plan.issuer, plan.profile
+    subject, subject_text = person.subject_with_text(ca.settings.organisation)
+    base = plan.builder(public_key, person, subject, not_before, not_after)
+    signer = ca.signer_of(issuer)
+    key, hash_algorithm = signer.signing_key(), signer.hash_algorithm
+    writer = record_writer(session)
+    row = {
+        "serial": None,
+        "issuer_id": issuer.id,
+        "profile": profile.name,
+        "subject": subject_text,
+        "hsa_id": person.hsa_id,
+        "card_number": person.card_number,
+        "not_before": not_before,
+        "not_after": not_after,
+        "der": None,
+        "status": "good",
+        "renewed_from_id": renewed_from.id if renewed_from else None,
+        "created_at": now,
+    }
     for _attempt in range(SERIAL_ATTEMPTS):
-        cert = base.serial_number(new_serial()).sign(signer.signing_key(), signer.hash_algorithm)
-        record = IssuedRecord(
-            serial=serial_hex(cert.serial_number),
-            profile=profile.name,
-            issuer_slug=issuer.slug,
-            subject=subject_text,
-            hsa_id=person.hsa_id,
-            card_number=person.card_number,
-            not_before=not_before,
-            not_after=not_after,
-            der=cert.public_bytes(serialization.Encoding.DER),
-            renewed_from=renewed_from.serial if renewed_from else None,
-        )
-        result = session.execute(
-            stmt,
-            {
-                "serial": record.serial,
-                "issuer_id": issuer.id,
-                "profile": record.profile,
-                "subject": subject_text,
-                "hsa_id": record.hsa_id,
-                "card_number": record.card_number,
-                "not_before": not_before,
-                "not_after": not_after,
-                "der": record.der,
-                "status": "good",
-                "renewed_from_id": renewed_from.id if renewed_from else None,
-                "created_at": now,
-            },
-        )
-        if _inserted(result):
-            return record
-        # serial collision (or a dialect without ON CONFLICT raised): draw again
+        serial = new_serial()
+        cert = base.serial_number(serial).sign(key, hash_algorithm)
+        der = cert.public_bytes(serialization.Encoding.DER)
+        row["serial"], row["der"] = serial_hex(serial), der
+        if writer.insert(session, row):
+            return IssuedRecord(
+                serial=row["serial"],
+                profile=profile.name,
+                issuer_slug=issuer.slug,
+                subject=subject_text,
+                hsa_id=person.hsa_id,
+                card_number=person.card_number,
+                not_before=not_before,
+                not_after=not_after,
+                der=der,
+                renewed_from=renewed_from.serial if renewed_from else None,
+            )
+        # serial collision: draw again
     raise CaError("could not allocate a unique serial number")
 
 
@@ -261,11 +354,14 @@ def issue_certificate(
     profile = get_profile(profile_name)
     person = person.validated()
     request = check_proof_of_possession(profile, load_csr(csr))
-    issuer = ca.authority(session, profile.issuer_slug)
-    not_before, not_after = validity_window(ca, profile, validity_days, now, issuer.not_after)
-    row = _build_and_store(session, ca, profile, request, person, not_before, not_after, now)
-    session.flush()
-    ca.emit("ca.issue", issue_details(row))
+    plan = ca.issuance_plan(session, profile)
+    not_before, not_after = validity_window(ca, profile, validity_days, now, plan.issuer.not_after)
+    row = _build_and_store(
+        session, ca, plan, request.public_key(), person, not_before, not_after, now
+    )
+    if ca.on_event is not None:
+        session.flush()
+        ca.emit("ca.issue", issue_details(row))
     _finish(session, commit)
     return row
 
@@ -298,13 +394,15 @@ def issue_card_pair(
         raise InvalidRequestError(
             "the authentication and signature CSRs carry the same key; a card has two keys"
         )
-    issuer = ca.authority(session, auth_profile.issuer_slug)
-    window = validity_window(ca, auth_profile, validity_days, now, issuer.not_after)
-    auth = _build_and_store(session, ca, auth_profile, auth_csr, person, *window, now)
-    sign = _build_and_store(session, ca, sign_profile, sign_csr, person, *window, now)
-    session.flush()
-    ca.emit("ca.issue", issue_details(auth))
-    ca.emit("ca.issue", issue_details(sign))
+    auth_plan = ca.issuance_plan(session, auth_profile)
+    sign_plan = ca.issuance_plan(session, sign_profile)
+    window = validity_window(ca, auth_profile, validity_days, now, auth_plan.issuer.not_after)
+    auth = _build_and_store(session, ca, auth_plan, auth_csr.public_key(), person, *window, now)
+    sign = _build_and_store(session, ca, sign_plan, sign_csr.public_key(), person, *window, now)
+    if ca.on_event is not None:
+        session.flush()
+        ca.emit("ca.issue", issue_details(auth))
+        ca.emit("ca.issue", issue_details(sign))
     _finish(session, commit)
     return auth, sign
 
@@ -351,21 +449,22 @@ def renew_certificate(
         request = _RecertifyRequest(x509.load_der_x509_certificate(old.der))
     else:
         request = check_proof_of_possession(profile, load_csr(csr))
-    issuer = ca.authority(session, profile.issuer_slug)
-    not_before, not_after = validity_window(ca, profile, validity_days, now, issuer.not_after)
+    plan = ca.issuance_plan(session, profile)
+    not_before, not_after = validity_window(ca, profile, validity_days, now, plan.issuer.not_after)
     row = _build_and_store(
         session,
         ca,
-        profile,
-        request,
+        plan,
+        request.public_key(),
         person,
         not_before,
         not_after,
-        now,  # type: ignore[arg-type]
+        now,
         renewed_from=old,
     )
-    session.flush()
-    ca.emit("ca.renew", {**issue_details(row), "renewed_from": old.serial})
+    if ca.on_event is not None:
+        session.flush()
+        ca.emit("ca.renew", {**issue_details(row), "renewed_from": old.serial})
     _finish(session, commit)
     return row
 

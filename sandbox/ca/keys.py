@@ -75,10 +75,21 @@ class KeyStore:
         self.key_dir = Path(key_dir)
         self._passphrase = passphrase
         self._cache: dict[str, tuple[int, CaSigner]] = {}
+        self._paths: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def path(self, file_name: str) -> Path:
         return self.key_dir / file_name
+
+    def mtime_ns(self, file_name: str) -> int | None:
+        """Modification time of a key file, None if it is missing (one stat, no Path)."""
+        path = self._paths.get(file_name)
+        if path is None:
+            path = self._paths[file_name] = str(self.path(file_name))
+        try:
+            return os.stat(path).st_mtime_ns
+        except OSError:
+            return None
 
     def existing_files(self) -> list[Path]:
         if not self.key_dir.is_dir():
@@ -106,15 +117,15 @@ class KeyStore:
         return target
 
     def load(self, file_name: str) -> CaSigner:
+        """The signer for one key file, decrypted once and held in memory until the file
+        changes (the key stays encrypted at rest)."""
+        mtime = self.mtime_ns(file_name)
+        cached = self._cache.get(file_name)  # dict read is atomic; no lock on the hot path
+        if cached is not None and cached[0] == mtime:
+            return cached[1]
         target = self.path(file_name)
-        try:
-            mtime = target.stat().st_mtime_ns
-        except FileNotFoundError:
-            raise CaError(f"CA key file {target} is missing") from None
-        with self._lock:
-            cached = self._cache.get(file_name)
-            if cached and cached[0] == mtime:
-                return cached[1]
+        if mtime is None:
+            raise CaError(f"CA key file {target} is missing")
         try:
             key = serialization.load_pem_private_key(target.read_bytes(), password=self._passphrase)
         except (ValueError, TypeError) as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID, ObjectIdentifier
@@ -116,16 +117,58 @@ class Person:
         return f"{self.given_name.strip()} {self.surname.strip()}"
 
     def subject(self, default_organisation: str) -> x509.Name:
-        attrs = [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "SE"),
-            x509.NameAttribute(
-                NameOID.ORGANIZATION_NAME, self.organisation or default_organisation
-            ),
-            x509.NameAttribute(NameOID.COMMON_NAME, self.common_name),
-            x509.NameAttribute(NameOID.GIVEN_NAME, self.given_name.strip()),
-            x509.NameAttribute(NameOID.SURNAME, self.surname.strip()),
-            x509.NameAttribute(NameOID.SERIAL_NUMBER, self.hsa_id),
+        return self.subject_with_text(default_organisation)[0]
+
+    def subject_with_text(self, default_organisation: str) -> tuple[x509.Name, str]:
+        """The subject DN and its RFC 4514 text (as `Name.rfc4514_string()` gives it).
+
+        Built in one pass for issuance: the constant C and O attributes are shared and the
+        text is joined directly instead of walking the Name a second time.
+        """
+        given, surname = self.given_name.strip(), self.surname.strip()
+        common = f"{given} {surname}"
+        country, organisation = _constant_rdns(self.organisation or default_organisation)
+        variable = [
+            (NameOID.COMMON_NAME, common),
+            (NameOID.GIVEN_NAME, given),
+            (NameOID.SURNAME, surname),
+            (NameOID.SERIAL_NUMBER, self.hsa_id),
         ]
         if self.title:
-            attrs.append(x509.NameAttribute(NameOID.TITLE, self.title))
-        return x509.Name(attrs)
+            variable.append((NameOID.TITLE, self.title))
+        attrs = [x509.NameAttribute(oid, value) for oid, value in variable]
+        name = x509.Name([country[0], organisation[0], *map(_single_rdn, attrs)])
+        parts = [_rfc4514_attribute(a) for a in reversed(attrs)]
+        parts += [organisation[1], country[1]]
+        return name, ",".join(parts)
+
+
+def _single_rdn(attr: x509.NameAttribute) -> x509.RelativeDistinguishedName:
+    return x509.RelativeDistinguishedName([attr])
+
+
+@lru_cache(maxsize=64)
+def _constant_rdns(organisation: str) -> tuple[tuple[x509.RelativeDistinguishedName, str], ...]:
+    """(RDN, RFC 4514 text) for C=SE and O=<organisation>; immutable, so shared."""
+    out = []
+    for oid, value in ((NameOID.COUNTRY_NAME, "SE"), (NameOID.ORGANIZATION_NAME, organisation)):
+        attr = x509.NameAttribute(oid, value)
+        out.append((_single_rdn(attr), attr.rfc4514_string()))
+    return tuple(out)
+
+
+# Values without these characters (and without a leading '#'/space or a trailing space) are
+# written as they are by RFC 4514; anything else goes through cryptography's own escaping.
+_RFC4514_SPECIAL = re.compile(r'[\\"+,;<>\x00]|^[# ]|\s$')
+_RFC4514_PREFIX = {
+    oid: x509.NameAttribute(oid, "x").rfc4514_attribute_name + "="
+    for oid in (NameOID.COMMON_NAME, NameOID.GIVEN_NAME, NameOID.SURNAME)
+    + (NameOID.SERIAL_NUMBER, NameOID.TITLE)
+}
+
+
+def _rfc4514_attribute(attr: x509.NameAttribute) -> str:
+    value = attr.value
+    if isinstance(value, str) and value and not _RFC4514_SPECIAL.search(value):
+        return _RFC4514_PREFIX[attr.oid] + value
+    return attr.rfc4514_string()

@@ -25,12 +25,14 @@ from sandbox.ca.errors import CaNotInitialisedError
 from sandbox.ca.keys import CaSigner, KeyStore
 from sandbox.ca.models import CertificateAuthority, IssuedCertificate, Revocation
 from sandbox.ca.names import Person
+from sandbox.ca.profiles import Profile
 from sandbox.ca.settings import CaSettings
 from sandbox.ca.timeutil import as_utc
 
 log = logging.getLogger(__name__)
 
 EventCallback = Callable[[str, dict], Any]
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -70,9 +72,9 @@ class MockCa:
             self.on_event(action, details)
 
     def cached(self, key: tuple, factory: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._cache:
-                return self._cache[key]
+        value = self._cache.get(key, _MISSING)  # dict read is atomic; no lock on the hot path
+        if value is not _MISSING:
+            return value
         value = factory()
         with self._lock:
             self._cache[key] = value
@@ -89,8 +91,7 @@ class MockCa:
     ) -> AuthoritySnapshot:
         """Read-only view of one CA, cached until its key file changes (`init --force`)."""
         kinds = tuple(kinds) if kinds is not None else None
-        with self._lock:
-            snapshot = self._authorities.get(slug)
+        snapshot = self._authorities.get(slug)  # dict read is atomic; no lock on the hot path
         if snapshot is not None and self._key_mtime(snapshot.key_file) == snapshot.key_mtime:
             if kinds is None or snapshot.kind in kinds:
                 return snapshot
@@ -113,10 +114,7 @@ class MockCa:
         return snapshot
 
     def _key_mtime(self, key_file: str) -> int | None:
-        try:
-            return self.keys.path(key_file).stat().st_mtime_ns
-        except OSError:
-            return None
+        return self.keys.mtime_ns(key_file)
 
     def certificate_of(self, authority: AnyAuthority) -> x509.Certificate:
         return self.cached(
@@ -136,6 +134,15 @@ class MockCa:
 
     def signer_of(self, authority: AnyAuthority) -> CaSigner:
         return self.keys.load(authority.key_file)
+
+    def issuance_plan(self, session: Session, profile: Profile) -> issuance.IssuancePlan:
+        """What every certificate of `profile` shares (issuer, DN, pre-encoded extensions),
+        built once per issuing CA certificate; a re-initialised CA gets a new plan."""
+        issuer = self.authority(session, profile.issuer_slug)
+        return self.cached(
+            ("issuance-plan", profile.name, issuer.id, issuer.serial),
+            lambda: issuance.IssuancePlan.build(self, profile, issuer),
+        )
 
     # --- hierarchy ------------------------------------------------------------------
     def init_hierarchy(

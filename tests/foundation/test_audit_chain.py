@@ -52,9 +52,8 @@ def test_intact_log_verifies(runner):
 def test_database_refuses_update_and_delete_of_audit_rows(app):
     _write(1)
     for sql in ("UPDATE audit_events SET action = 'x'", "DELETE FROM audit_events"):
-        with pytest.raises(DatabaseError):
-            with db.engine.begin() as conn:
-                conn.execute(text(sql))
+        with pytest.raises(DatabaseError), db.engine.begin() as conn:
+            conn.execute(text(sql))
 
 
 def test_verify_reports_an_edited_row(runner):

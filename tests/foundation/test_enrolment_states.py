@@ -34,7 +34,8 @@ def _attestation_token(app_row: Application) -> str:
 def _attest(app_row: Application) -> Application:
     return service.attest_by_form(_attestation_token(app_row), service.AttestationInput(
         manager_name="Maria Chef", manager_title="Enhetschef", attested_on=date.today(),
-        statements=list(service.statements_for(app_row.role_sought)), confirmed=True), ip="10.0.0.1")
+        statements=list(service.statements_for(app_row.role_sought)), confirmed=True),
+        ip="10.0.0.1")
 
 
 @pytest.fixture

@@ -24,9 +24,39 @@ GET_ROUTES: dict[str, tuple[int, int, int, int]] = {
     "/dev/outbox": (200, 200, 200, 200),
     "/course/": (LOGIN, 200, 403, 403),
     "/course/resume": (LOGIN, 302, 403, 403),
+    "/course/lessons/{lesson_id}": (LOGIN, 200, 403, 403),
+    "/course/lessons/{lesson_id}/print": (LOGIN, 200, 403, 403),
+    "/course/parts/{part_id}/checkpoint": (LOGIN, 200, 403, 403),
+    "/course/search": (LOGIN, 200, 403, 403),
+    "/course/glossary": (LOGIN, 200, 403, 403),
+    # The real course has no images yet: the route answers, the file is not there.
+    "/course/assets/{part_folder}/{filename}": (LOGIN, 404, 403, 403),
+    "/team/progress": (LOGIN, 403, 200, 403),
+    "/team/progress.csv": (LOGIN, 403, 200, 403),
     "/team/applications": (LOGIN, 403, 200, 200),
     "/team/applications/{app_id}": (LOGIN, 403, 200, 200),
     "/team/attestations/{attestation_id}/document": (LOGIN, 403, 200, 403),
+    "/test/": (LOGIN, 200, 403, 403),
+    "/test/attempt": (LOGIN, 302, 403, 403),  # no open attempt → the result / overview
+    "/test/submit": (LOGIN, 302, 403, 403),
+    "/test/result": (LOGIN, 302, 403, 403),
+    "/team/test/statistics": (LOGIN, 403, 200, 403),
+    "/team/test/extra-time": (LOGIN, 403, 200, 403),
+    # Certification: ids that do not exist (holders and candidates are tested in
+    # tests/certification); the verification page is public.
+    "/certificate": (LOGIN, 200, 403, 403),
+    "/certificate/{cert_id}.pdf": (LOGIN, 404, 403, 403),
+    "/certificate/{cert_id}.json": (LOGIN, 404, 403, 403),
+    "/team/candidates": (LOGIN, 403, 200, 403),
+    "/team/candidates/{user_id}": (LOGIN, 403, 404, 403),
+    "/team/certifications": (LOGIN, 403, 200, 403),
+    "/team/dashboard": (LOGIN, 403, 200, 403),
+    "/team/dashboard/{table}.csv": (LOGIN, 403, 200, 403),
+    "/verify": (200, 200, 200, 200),
+    "/verify/{verify_code}": (404, 404, 404, 404),
+    "/verify/public-key.pem": (200, 200, 200, 200),
+    "/admin/audit": (LOGIN, 403, 403, 200),
+    "/admin/audit.csv": (LOGIN, 403, 403, 200),
 }
 # Routes opened by a secret link rather than a role; tested in the journey tests.
 TOKEN_ROUTES = {
@@ -37,7 +67,21 @@ POST_ONLY = {
     "/logout", "/locale/<code>", "/team/applications/<int:app_id>/approve",
     "/team/applications/<int:app_id>/reject", "/team/applications/<int:app_id>/withdraw",
     "/team/applications/<int:app_id>/new-attestation",
+    "/test/start", "/test/answer",
+    "/course/lessons/<lesson_id>/done",
+    "/team/candidates/<int:user_id>/approve", "/team/candidates/<int:user_id>/send-back",
+    "/team/certifications/<int:cert_id>/revoke",
 }
+# Values for the placeholders of course routes (the real course in content/).
+COURSE_IDS = {"lesson_id": "p1-valkommen", "part_id": "del-1",
+              "part_folder": "del-1-grunder", "filename": "img/saknas.png"}
+RULE_PLACEHOLDERS = {"{app_id}": "<int:app_id>", "{attestation_id}": "<int:attestation_id>",
+                     "{lesson_id}": "<lesson_id>", "{part_id}": "<part_id>",
+                     "{part_folder}": "<part_folder>", "{filename}": "<path:filename>",
+                     "{cert_id}": "<int:cert_id>", "{user_id}": "<int:user_id>",
+                     "{table}": "<table>", "{verify_code}": "<code>"}
+CERTIFICATION_IDS = {"cert_id": 999999, "user_id": 999999, "table": "funnel",
+                     "verify_code": "AAAAA-AAAAA"}
 
 
 @pytest.fixture
@@ -52,7 +96,8 @@ def test_every_route_answers_each_role_as_intended(app, client, login_as, upload
                                                    role_index, role):
     login_as(*(() if role == "anonymous" else (role,)))
     ids = {"app_id": uploaded_application.id,
-           "attestation_id": uploaded_application.current_attestation.id}
+           "attestation_id": uploaded_application.current_attestation.id, **COURSE_IDS,
+           **CERTIFICATION_IDS}
     got = {path: client.get(path.format(**ids)).status_code for path in GET_ROUTES}
     expected = {path: statuses[role_index] for path, statuses in GET_ROUTES.items()}
     assert got == expected
@@ -63,8 +108,11 @@ def _rule_paths(app) -> set[str]:
 
 
 def test_the_access_table_covers_every_route(app):
-    table = {p.replace("{app_id}", "<int:app_id>")
-              .replace("{attestation_id}", "<int:attestation_id>") for p in GET_ROUTES}
+    table = set()
+    for path in GET_ROUTES:
+        for placeholder, converter in RULE_PLACEHOLDERS.items():
+            path = path.replace(placeholder, converter)
+        table.add(path)
     assert _rule_paths(app) - table - TOKEN_ROUTES - POST_ONLY == set()
 
 
@@ -108,7 +156,9 @@ def test_every_state_changing_route_rejects_missing_csrf_token(app, app_config):
     assert len(post_rules) >= len(POST_ONLY)
     for rule in post_rules:
         path = (rule.rule.replace("<int:app_id>", "1").replace("<token>", "x")
-                .replace("<code>", "en"))
+                .replace("<code>", "en").replace("<lesson_id>", COURSE_IDS["lesson_id"])
+                .replace("<part_id>", COURSE_IDS["part_id"])
+                .replace("<int:user_id>", "1").replace("<int:cert_id>", "1"))
         response = client.post(path, data={"anything": "1"})
         assert response.status_code == 400, path
     with csrf_app.app_context():

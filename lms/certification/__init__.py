@@ -1,0 +1,1 @@
+"""Final approval, certificates, verification, expiry and recertification, dashboard."""

@@ -1,0 +1,195 @@
+"""Holder pages (my certificates, PDF and signed JSON downloads) and the approvers' pages
+(candidates awaiting final approval, the candidate's whole record, certifications, revocation)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from lms.auth.permissions import requires
+from lms.certification import service
+from lms.certification.pdf import certificate_pdf
+from lms.certification.signing import signed_document
+from lms.enrolment.forms import ReasonForm
+from lms.enrolment.statements import ROLE_LABELS, statements_for
+from lms.extensions import db
+from lms.forms_common import ActionForm
+from lms.models.certification import Certification, SendBack
+from lms.models.user import User
+
+bp = Blueprint("certification", __name__)
+
+ERRORS = {
+    "not_awaiting_approval": _l("The person is not awaiting final approval (no undecided pass)."),
+    "no_application": _l("The person has no approved application, so the role sought is "
+                         "unknown."),
+    "already_revoked": _l("The certification is already revoked."),
+}
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))  # type: ignore[call-overload]
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# -- the holder -------------------------------------------------------------------------------
+
+
+@bp.route("/certificate")
+@requires("certification.hold")
+def mine():
+    certs = service.certifications_of(current_user)
+    return render_template("certification/mine.html", certifications=certs,
+                           today=service.today(), role_label=role_label)
+
+
+def _own_certification(cert_id: int) -> Certification:
+    cert = db.session.get(Certification, cert_id)
+    if cert is None or cert.user_id != current_user.id:
+        abort(404)
+    return cert
+
+
+def _file_stem(cert: Certification) -> str:
+    return f"intyg-{cert.display_code}"
+
+
+@bp.route("/certificate/<int:cert_id>.pdf")
+@requires("certification.hold")
+def download_pdf(cert_id: int):
+    cert = _own_certification(cert_id)
+    data = certificate_pdf(cert, current_app.config["CERT_ISSUER"])
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{_file_stem(cert)}.pdf"'
+    return _no_store(response)
+
+
+@bp.route("/certificate/<int:cert_id>.json")
+@requires("certification.hold")
+def download_json(cert_id: int):
+    cert = _own_certification(cert_id)
+    document = signed_document(service.signed_record(cert), cert.signature, cert.key_id)
+    body = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True)
+    response = Response(body + "\n", mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{_file_stem(cert)}.json"'
+    return _no_store(response)
+
+
+# -- the approvers: final approval ------------------------------------------------------------
+
+
+@bp.route("/team/candidates")
+@requires("certification.decide")
+def candidates():
+    return render_template("certification/candidates.html", candidates=service.candidates())
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/team/candidates/<int:user_id>")
+@requires("certification.decide")
+def candidate(user_id: int):
+    from lms.course.service import progress_for
+    from lms.quiz.service import attempts_of
+
+    user = _user_or_404(user_id)
+    application = service.application_of(user)
+    send_backs = db.session.scalars(
+        select(SendBack).where(SendBack.user_id == user.id).order_by(SendBack.decided_at)).all()
+    return render_template(
+        "certification/candidate.html", person=user, application=application,
+        statements=statements_for(application.role_sought) if application else {},
+        role_label=role_label, progress=progress_for(user), attempts=attempts_of(user),
+        pending=service.pending_attempt(user), certifications=service.certifications_of(user),
+        send_backs=send_backs, today=service.today(), decision_form=ActionForm(),
+        send_back_form=ReasonForm(prefix="send_back"),
+        revoke_form=lambda cert: ReasonForm(prefix=f"revoke{cert.id}", formdata=None),
+    )
+
+
+def _back_to(user_id: int, status: int = 302):
+    return redirect(url_for("certification.candidate", user_id=user_id)), status
+
+
+@bp.route("/team/candidates/<int:user_id>/approve", methods=["POST"])
+@requires("certification.decide")
+def approve(user_id: int):
+    user = _user_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        cert = service.approve(user, current_user)
+    except service.CertificationError as exc:
+        flash(str(ERRORS.get(exc.code, exc.code)), "error")
+        return _back_to(user.id, 409)
+    flash(_("%(name)s is approved as %(role)s. Verification code: %(code)s.", name=user.name,
+            role=role_label(cert.role_granted), code=cert.display_code), "success")
+    return _back_to(user.id)
+
+
+@bp.route("/team/candidates/<int:user_id>/send-back", methods=["POST"])
+@requires("certification.decide")
+def send_back(user_id: int):
+    user = _user_or_404(user_id)
+    form = ReasonForm(prefix="send_back")
+    if not form.validate_on_submit():
+        flash(_("Give a reason."), "error")
+        return _back_to(user.id, 422)
+    try:
+        row = service.send_back(user, current_user, form.reason.data)
+    except service.CertificationError as exc:
+        flash(str(ERRORS.get(exc.code, exc.code)), "error")
+        return _back_to(user.id, 409)
+    if row.test_reopened:
+        flash(_("Sent back. The candidate has been told why, and the test is open again."),
+              "success")
+    else:
+        flash(_("Sent back. The candidate has been told why. The test could not be reopened "
+                "automatically: it is recorded for follow-up."), "success")
+    return _back_to(user.id)
+
+
+# -- the approvers: certifications and revocation ---------------------------------------------
+
+
+@bp.route("/team/certifications")
+@requires("certification.decide")
+def certifications():
+    rows = db.session.scalars(
+        select(Certification).order_by(Certification.approved_at.desc()).limit(500)).all()
+    return render_template("certification/list.html", certifications=rows,
+                           today=service.today(), role_label=role_label)
+
+
+@bp.route("/team/certifications/<int:cert_id>/revoke", methods=["POST"])
+@requires("certification.decide")
+def revoke(cert_id: int):
+    cert = db.session.get(Certification, cert_id)
+    if cert is None:
+        abort(404)
+    form = ReasonForm(prefix=f"revoke{cert.id}")
+    if not form.validate_on_submit():
+        flash(_("Give a reason."), "error")
+        return _back_to(cert.user_id, 422)
+    try:
+        service.revoke(cert, current_user, form.reason.data)
+    except service.CertificationError as exc:
+        flash(str(ERRORS.get(exc.code, exc.code)), "error")
+        return _back_to(cert.user_id, 409)
+    flash(_("The certification %(code)s is revoked and the holder has been told why.",
+            code=cert.display_code), "success")
+    return _back_to(cert.user_id)

@@ -1,0 +1,231 @@
+"""The trainee's knowledge test: overview, start, the attempt page, answers, submit, result.
+
+An open attempt is only ever rendered from `public_view`: the key, the explanations and the
+lesson ids stay on the server until the attempt is graded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from lms.auth.permissions import requires
+from lms.forms_common import ActionForm
+from lms.models.quiz import Attempt
+from lms.models.types import utcnow
+from lms.quiz import service
+from lms.quiz.bank import public_view
+from lms.quiz.markup import markdown_html
+from lms.quiz.results import category_results, review_items
+
+bp = Blueprint("quiz", __name__, url_prefix="/test")
+
+
+@bp.app_template_filter("quiz_markdown")
+def _quiz_markdown(text: str | None):
+    return markdown_html(text)
+
+
+@bp.before_request
+def _grade_overdue_attempts() -> None:
+    service.expire_overdue()
+
+
+def when(value) -> str:
+    return format_datetime(value, "yyyy-MM-dd HH:mm")
+
+
+def reason_message(reason: str, user: Any) -> str:
+    """The eligibility reason in plain language."""
+    test = service.current_test()
+    if reason == service.COOLDOWN:
+        opens_at = service.next_attempt_opens_at(user)
+        return _("You can take the test again from %(when)s.", when=when(opens_at))
+    messages = {
+        service.OK: _("You can start the test when you are ready."),
+        service.OPEN: _("You have a test in progress. Continue where you left off."),
+        service.PASSED: _("You have passed the knowledge test. Your result now awaits final "
+                          "approval by the SäkerID team."),
+        service.COURSE_INCOMPLETE: _("The test opens when you have completed both parts of "
+                                     "the course."),
+        service.NO_ATTEMPTS_LEFT: _("You have used all %(num)d attempts. Contact the SäkerID "
+                                    "team to go on.", num=test.max_attempts if test else 0),
+        service.UNAVAILABLE: _("The test is not available right now. Try again later."),
+    }
+    return messages.get(reason, reason)
+
+
+def lesson_url(lesson_id: str | None) -> str | None:
+    if not lesson_id:
+        return None
+    try:
+        return url_for("course.lesson", lesson_id=lesson_id)
+    except BuildError:
+        return None
+
+
+def remaining_seconds(attempt: Attempt) -> int:
+    return max(0, int((attempt.deadline_at - utcnow()).total_seconds()))
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/")
+@requires("quiz.take")
+def overview():
+    ok, reason = service.eligibility(current_user)
+    attempts = service.attempts_of(current_user)
+    test = service.current_test()
+    return render_template(
+        "quiz/overview.html", test=test, ok=ok, reason=reason,
+        message=reason_message(reason, current_user), attempts=attempts,
+        attempts_left=max(0, test.max_attempts - len(attempts)) if test else 0,
+        extra_minutes=service.extra_minutes_for(current_user), form=ActionForm(), when=when)
+
+
+@bp.post("/start")
+@requires("quiz.take")
+def start():
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for(".overview"))
+    try:
+        service.start_attempt(current_user)
+    except service.NotEligible as exc:
+        flash(reason_message(exc.reason, current_user), "error")
+        return redirect(url_for(".overview"))
+    return redirect(url_for(".attempt_page"))
+
+
+def _form_state(snapshot: dict[str, Any], response: Any) -> dict[str, Any]:
+    """The saved answer in the shape the form fields need (the trainee's own choices only)."""
+    kind = snapshot["type"]
+    if response is None:
+        return {"keys": set(), "matches": {}, "order": [], "text": ""}
+    if kind == "truefalse":
+        return {"keys": {"true" if response else "false"}}
+    if kind == "numeric":
+        return {"text": f"{response:g}".replace(".", ",")}
+    if kind == "matching":
+        return {"matches": dict(response)}
+    if kind == "ordering":
+        return {"order": list(response)}
+    return {"keys": {response} if isinstance(response, str) else set(response)}
+
+
+@bp.get("/attempt")
+@requires("quiz.take")
+def attempt_page():
+    attempt = service.open_attempt(current_user)
+    if attempt is None:
+        return redirect(url_for(".result"))
+    saved = {a.position: a for a in attempt.answers}
+    questions = []
+    for position, snapshot in enumerate(attempt.questions, start=1):
+        answer = saved.get(position)
+        response = answer.response if answer is not None else None
+        questions.append({"position": position, "view": public_view(snapshot),
+                          "state": {"keys": set(), "matches": {}, "order": [], "text": "",
+                                    **_form_state(snapshot, response)},
+                          "answered": response not in (None, [], {})})
+    page = render_template("quiz/attempt.html", attempt=attempt, questions=questions,
+                           remaining=remaining_seconds(attempt), when=when, form=ActionForm())
+    return _no_store(make_response(page))
+
+
+def _wants_json() -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _json(status: str, message: str, code: int = 200, **extra: Any) -> tuple[Response, int]:
+    return _no_store(jsonify({"status": status, "message": message, **extra})), code
+
+
+@bp.post("/answer")
+@requires("quiz.take")
+def save_answer():
+    position = request.form.get("position", type=int) or 0
+    attempt = service.open_attempt(current_user)
+    closed = _("The time is up, so answers are no longer saved. Your test has been graded.")
+    try:
+        if attempt is None:
+            raise service.AttemptClosed("closed")
+        service.save_answer(attempt, position, request.form)
+    except service.AttemptClosed:
+        if _wants_json():
+            return _json("closed", closed, 409, redirect=url_for(".result"))
+        flash(closed, "error")
+        return redirect(url_for(".result"))
+    except service.InvalidAnswer:
+        message = _("The answer to question %(num)d could not be saved. Check it and try again.",
+                    num=position)
+        if _wants_json():
+            return _json("invalid", message, 422)
+        flash(message, "error")
+        return redirect(url_for(".attempt_page", _anchor=f"q{position}"))
+    if _wants_json():
+        return _json("saved", _("Saved"), position=position,
+                     announcement=_("Question %(num)d: saved.", num=position),
+                     remaining_seconds=remaining_seconds(attempt))
+    flash(_("Your answer to question %(num)d is saved.", num=position), "success")
+    return redirect(url_for(".attempt_page", _anchor=f"q{position}"))
+
+
+def _unanswered(attempt: Attempt) -> list[int]:
+    answered = {a.position for a in attempt.answers if a.response not in (None, [], {})}
+    return [p for p in range(1, len(attempt.questions) + 1) if p not in answered]
+
+
+@bp.route("/submit", methods=["GET", "POST"])
+@requires("quiz.take")
+def submit():
+    attempt = service.open_attempt(current_user)
+    if attempt is None:
+        return redirect(url_for(".result"))
+    form = ActionForm()
+    if request.method == "POST" and form.validate_on_submit():
+        graded = service.submit(attempt)
+        return redirect(url_for(".result", attempt=graded.number))
+    page = render_template("quiz/submit.html", attempt=attempt, unanswered=_unanswered(attempt),
+                           remaining=remaining_seconds(attempt), form=form, when=when)
+    return _no_store(make_response(page))
+
+
+@bp.get("/result")
+@requires("quiz.take")
+def result():
+    attempts = service.attempts_of(current_user)
+    number = request.args.get("attempt", type=int)
+    chosen = next((a for a in attempts if a.number == number), None) if number else None
+    if chosen is None:
+        graded = [a for a in attempts if not a.is_open]
+        chosen = graded[-1] if graded else None
+    if chosen is None:
+        return redirect(url_for(".overview"))
+    if chosen.is_open:
+        return redirect(url_for(".attempt_page"))
+    ok, reason = service.eligibility(current_user)
+    page = render_template(
+        "quiz/result.html", attempt=chosen, categories=category_results(chosen),
+        review=review_items(chosen), review_mode=chosen.settings.get("review", "wrong"),
+        attempts=attempts, lesson_url=lesson_url, next_message=reason_message(reason,
+                                                                            current_user),
+        can_start=ok, when=when, form=ActionForm())
+    return _no_store(make_response(page))

@@ -1,0 +1,108 @@
+"""The public verification page: every state, name and role only, typed codes, throttling."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from lms.certification import service
+from lms.extensions import db
+from tests.certification.conftest import T0, add_attempt
+
+
+def _status_on_page(client, cert) -> str:
+    response = client.get(f"/verify/{cert.display_code}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    page = response.get_data(as_text=True)
+    return page.split('data-status="')[1].split('"')[0]
+
+
+def test_a_valid_certificate_shows_name_and_role_and_nothing_else_personal(app, client, holder):
+    user, cert = holder
+    page = client.get(f"/verify/{cert.display_code}").get_data(as_text=True)
+    assert 'data-status="valid"' in page
+    assert "Sara Exempelsson" in page and "ID-administrat" in page
+    for private in (user.email, "Vårdcentralen Solna", "SE2321000016-ABC1", "Maria Chef"):
+        assert private not in page
+
+
+def test_expired_after_the_last_valid_day(app, client, holder, monkeypatch):
+    _, cert = holder
+    assert cert.status_on(date(2027, 11, 29)).value == "valid"
+    assert cert.status_on(date(2027, 11, 30)).value == "expired"
+    monkeypatch.setattr(service, "today", lambda now=None: date(2027, 11, 30))
+    assert _status_on_page(client, cert) == "expired"
+
+
+def test_revoked(app, client, holder, approver):
+    _, cert = holder
+    service.revoke(cert, approver, "Slutat sin tjänst")
+    assert _status_on_page(client, cert) == "revoked"
+    assert "Slutat sin tjänst" not in client.get(f"/verify/{cert.display_code}").get_data(
+        as_text=True)
+
+
+def test_superseded_by_a_new_approval(app, client, holder, approver):
+    user, old = holder
+    add_attempt(user, graded_at=T0 + timedelta(days=300))
+    db.session.commit()
+    new = service.approve(user, approver, now=T0 + timedelta(days=301))
+    assert _status_on_page(client, old) == "superseded"
+    assert _status_on_page(client, new) == "valid"
+
+
+@pytest.mark.parametrize("typed", ["{code}", "{lower}", "{bare}", " {spaced} "])
+def test_the_form_accepts_the_code_as_people_type_it(app, client, holder, typed):
+    _, cert = holder
+    code = cert.display_code
+    value = typed.format(code=code, lower=code.lower(), bare=code.replace("-", ""),
+                         spaced=code.replace("-", " "))
+    response = client.get("/verify", query_string={"code": value})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/verify/{code}")
+
+
+def test_letters_easily_mistaken_are_read_as_digits(app):
+    assert service.normalise_code("o1il0-abcde") == "01110ABCDE"
+    assert service.normalise_code("ABCDE-FGHJ") is None  # too short
+    assert service.normalise_code("ABCDE-FGHJU") is None  # U is not Crockford base32
+
+
+def test_unknown_and_malformed_codes_answer_404_and_422(app, client):
+    assert client.get("/verify/AAAAA-AAAAA").status_code == 404
+    assert client.get("/verify", query_string={"code": "nonsense"}).status_code == 422
+    assert client.get("/verify").status_code == 200
+
+
+def test_unknown_codes_are_throttled_per_address(app, client, holder):
+    _, cert = holder
+    limit = app.config["CERT_VERIFY_MAX_MISSES"]
+    for n in range(limit):
+        assert client.get(f"/verify/AAAAA-AAAA{n % 10}").status_code == 404
+    response = client.get(f"/verify/{cert.display_code}")
+    assert response.status_code == 429  # even a right code, once the address is throttled
+    assert response.headers["Retry-After"] == str(app.config["CERT_VERIFY_WINDOW_MINUTES"] * 60)
+    assert client.get("/verify", query_string={"code": cert.display_code}).status_code == 429
+    other = app.test_client()
+    other_ip = {"REMOTE_ADDR": "10.0.0.9"}
+    assert other.get(f"/verify/{cert.display_code}", environ_base=other_ip).status_code == 200
+
+
+def test_many_lookups_of_known_codes_are_throttled_too(app, app_config, client, holder):
+    _, cert = holder
+    app.config["CERT_VERIFY_MAX_LOOKUPS"] = 3
+    assert [client.get(f"/verify/{cert.display_code}").status_code for _ in range(4)] == [
+        200, 200, 200, 429]
+
+
+def test_the_throttle_message_is_translated_to_swedish():
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    catalog = json.loads((root / "scripts/sv_certification.json").read_text(encoding="utf-8"))
+    message = ("Too many codes have been checked from your network. Wait %(minutes)d minutes "
+               "and try again.")
+    assert "%(minutes)d" in catalog[message]

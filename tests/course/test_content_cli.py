@@ -1,0 +1,55 @@
+"""`flask content check` exits 0 on the real course and non-zero, with file:line, on errors."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from lms import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(content_dir: Path):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": "sqlite://",
+                      "CONTENT_DIR": str(content_dir)})
+    return app.test_cli_runner().invoke(args=["content", "check"])
+
+
+@pytest.fixture
+def course_copy(tmp_path) -> Path:
+    return Path(shutil.copytree(ROOT / "content", tmp_path / "content"))
+
+
+def test_the_real_course_passes_with_exit_code_0(course_copy):
+    result = _run(course_copy)
+    assert result.exit_code == 0, result.output
+    assert "content check: 0 error(s)" in result.output
+
+
+def test_a_broken_link_fails_with_file_and_line(course_copy):
+    lesson = course_copy / "del-1-grunder" / "02-roller-och-ansvar.md"
+    lines = lesson.read_text(encoding="utf-8").splitlines()
+    lines.append("Se [en lektion som inte finns](99-finns-inte.md).")
+    lesson.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = _run(course_copy)
+    assert result.exit_code != 0
+    expected = rf"del-1-grunder/02-roller-och-ansvar\.md:{len(lines)}: .*broken link"
+    assert re.search(expected, result.output), result.output
+
+
+def test_a_missing_required_field_fails(course_copy):
+    lesson = course_copy / "del-2-arbetet-i-systemen" / "02-bestalla-kort.md"
+    text = lesson.read_text(encoding="utf-8")
+    lesson.write_text(re.sub(r"(?m)^minutes: .*\n", "", text, count=1), encoding="utf-8")
+    result = _run(course_copy)
+    assert result.exit_code == 1
+    assert re.search(r"del-2-arbetet-i-systemen/02-bestalla-kort\.md:\d+: ", result.output)
+
+
+def test_planned_exercises_are_warnings_not_errors(course_copy):
+    result = _run(course_copy)
+    assert "warning: exercise 'ex-pin-byte' is planned" in result.output

@@ -1,0 +1,180 @@
+"""The trainee's pages: overview, start, answering without and with JavaScript, submit, result."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm.attributes import flag_modified
+
+from lms.extensions import db
+from lms.models.quiz import Attempt, AttemptAnswer
+from lms.quiz import service
+from tests.conftest import login
+from tests.quiz.answers import form_for
+
+FETCH = {"X-Requested-With": "fetch"}
+
+
+def _english(client) -> None:
+    client.post("/locale/en", data={"next": "/"})
+
+
+def _open(client) -> Attempt:
+    assert client.post("/test/start").headers["Location"].endswith("/test/attempt")
+    return db.session.scalar(select(Attempt))
+
+
+def test_overview_states_the_rules_and_why_the_test_is_closed(client, login_as, monkeypatch):
+    monkeypatch.setattr(service, "course_parts_complete", lambda user: False)
+    login_as("trainee")
+    _english(client)
+    page = client.get("/test/").get_data(as_text=True)
+    assert "The test has 30 questions." in page and "You have 45 minutes." in page
+    assert "80 %" in page and "3 attempts left" in page
+    assert "completed both parts of the course" in page
+    assert "/test/start" not in page
+    assert client.post("/test/start").status_code == 302
+    assert db.session.scalar(select(func.count(Attempt.id))) == 0
+
+
+def test_start_twice_in_two_tabs_gives_one_attempt(client, login_as, course_done):
+    login_as("trainee")
+    _open(client)
+    client.post("/test/start")
+    assert db.session.scalar(select(func.count(Attempt.id))) == 1
+    page = client.get("/test/attempt").get_data(as_text=True)
+    assert page.count('class="quiz-question card"') == 30
+    assert 'role="timer"' in page and 'aria-live="polite"' in page
+    assert "<script>" not in page and "style=" not in page
+
+
+def test_answer_saved_without_javascript_redirects_back_and_is_shown(client, login_as,
+                                                                      course_done):
+    login_as("trainee")
+    _english(client)
+    attempt = _open(client)
+    data = form_for(attempt.questions[0], 1)
+    response = client.post("/test/answer", data=data)
+    assert response.status_code == 302 and response.headers["Location"].endswith("#q1")
+    page = client.get("/test/attempt").get_data(as_text=True)
+    assert "Your answer to question 1 is saved." in page
+    saved = db.session.scalar(select(AttemptAnswer).where(AttemptAnswer.position == 1))
+    assert saved is not None and saved.response is not None
+
+
+def test_autosave_answers_json_and_repeated_saves_keep_one_row(client, login_as, course_done):
+    login_as("trainee")
+    attempt = _open(client)
+    for right in (False, True, True):
+        response = client.post("/test/answer", data=form_for(attempt.questions[2], 3, right),
+                               headers=FETCH)
+        assert response.status_code == 200
+        assert response.json["status"] == "saved" and response.json["position"] == 3
+        assert 0 < response.json["remaining_seconds"] <= 45 * 60
+    assert db.session.scalar(select(func.count(AttemptAnswer.id))) == 1
+
+
+def test_answers_survive_a_new_session(client, app, login_as, course_done):
+    user = login_as("trainee")
+    attempt = _open(client)
+    snapshot = next((p, q) for p, q in enumerate(attempt.questions, 1) if q["type"] == "single")
+    position, question = snapshot
+    data = form_for(question, position)
+    client.post("/test/answer", data=data, headers=FETCH)
+    other = app.test_client()
+    login(other, user.email)
+    page = other.get("/test/attempt").get_data(as_text=True)
+    key = data[f"q{position}-answer"][0]
+    assert f'value="{key}" checked' in page
+
+
+def test_late_autosave_is_refused_and_points_to_the_result(client, login_as, course_done,
+                                                           monkeypatch):
+    login_as("trainee")
+    attempt = _open(client)
+    later = attempt.deadline_at + timedelta(seconds=5)
+    monkeypatch.setattr("lms.quiz.service.utcnow", lambda: later)
+    monkeypatch.setattr("lms.quiz.routes.utcnow", lambda: later)
+    response = client.post("/test/answer", data=form_for(attempt.questions[0], 1), headers=FETCH)
+    assert response.status_code == 409 and response.json["status"] == "closed"
+    assert response.json["redirect"].endswith("/test/result")
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).status == "expired"  # graded by the server
+    assert db.session.scalar(select(func.count(AttemptAnswer.id))) == 30  # all scored 0
+
+
+def test_submit_asks_for_confirmation_listing_unanswered_questions(client, login_as,
+                                                                   course_done):
+    login_as("trainee")
+    _english(client)
+    attempt = _open(client)
+    client.post("/test/answer", data=form_for(attempt.questions[0], 1), headers=FETCH)
+    page = client.get("/test/submit").get_data(as_text=True)
+    assert "29 questions have no saved answer" in page
+    assert 'href="/test/attempt#q2"' in page and 'href="/test/attempt#q1"' not in page
+    response = client.post("/test/submit")
+    assert response.headers["Location"].endswith("/test/result?attempt=1")
+    db.session.expire_all()
+    assert db.session.get(Attempt, attempt.id).status == "submitted"
+
+
+def _graded(client, review: str, right: set[int]) -> Attempt:
+    attempt = _open(client)
+    for position, snapshot in enumerate(attempt.questions, start=1):
+        client.post("/test/answer", data=form_for(snapshot, position, position in right),
+                    headers=FETCH)
+    attempt.settings = {**attempt.settings, "review": review}
+    flag_modified(attempt, "settings")
+    db.session.commit()
+    client.post("/test/submit")
+    db.session.expire_all()
+    return db.session.get(Attempt, attempt.id)
+
+
+def test_failed_result_lists_the_wrong_questions_and_when_the_next_attempt_opens(
+        client, login_as, course_done):
+    login_as("trainee")
+    _english(client)
+    attempt = _graded(client, "wrong", right=set(range(1, 21)))
+    page = client.get("/test/result").get_data(as_text=True)
+    assert "Not passed" in page and "You scored 20 of 30 points (67 %)" in page
+    assert "You can take the test again from" in page
+    assert page.count('class="card quiz-review"') == 10
+    assert "Right answer:" not in page
+    first_wrong = attempt.questions[20]
+    assert f'/course/lessons/{first_wrong["lesson"]}' in page
+    assert "Result per area" in page
+
+
+def test_review_with_answers_shows_the_key_and_explanation_after_grading(client, login_as,
+                                                                         course_done):
+    login_as("trainee")
+    _english(client)
+    attempt = _graded(client, "answers", right=set(range(1, 31)))
+    page = client.get(f"/test/result?attempt={attempt.number}").get_data(as_text=True)
+    assert "Passed" in page and "awaits final approval" in page
+    assert page.count("Right answer:") == 30
+    explained = next(q for q in attempt.questions if q.get("explanation"))
+    assert explained["explanation"].split()[0] in page
+
+
+def test_review_score_only_shows_no_questions(client, login_as, course_done):
+    login_as("trainee")
+    _english(client)
+    _graded(client, "score", right=set())
+    page = client.get("/test/result").get_data(as_text=True)
+    assert 'class="card quiz-review"' not in page and "You scored 0 of 30" in page
+
+
+def test_result_of_an_open_attempt_goes_back_to_the_attempt(client, login_as, course_done):
+    login_as("trainee")
+    _open(client)
+    response = client.get("/test/result?attempt=1")
+    assert response.headers["Location"].endswith("/test/attempt")
+
+
+def test_attempt_pages_are_not_cached(client, login_as, course_done):
+    login_as("trainee")
+    _open(client)
+    assert client.get("/test/attempt").headers["Cache-Control"] == "no-store"
