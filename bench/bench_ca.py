@@ -30,15 +30,20 @@ from cryptography.x509.oid import NameOID  # noqa: E402
 from sqlalchemy import create_engine, delete, event, insert  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from sandbox.ca import CaBase, CaSettings, MockCa, Person  # noqa: E402
+from sandbox.ca import (  # noqa: E402
+    CaBase,
+    CaSettings,
+    MockCa,
+    Person,
+    issuance,  # noqa: E402
+)
 from sandbox.ca.crl import revoked_entries  # noqa: E402
 from sandbox.ca.issuance import (  # noqa: E402
-    _insert_statement,
-    _inserted,
     check_proof_of_possession,
     load_csr,
     new_serial,
     person_certificate_builder,
+    record_writer,
 )
 from sandbox.ca.models import CA_TABLES_IN_DELETE_ORDER, IssuedCertificate, Revocation  # noqa: E402
 from sandbox.ca.profiles import get_profile  # noqa: E402
@@ -60,6 +65,90 @@ def rate(fn: Callable[[], object], seconds: float) -> float:
         now = time.perf_counter()
         if now >= deadline:
             return count / (now - started)
+
+
+def interleaved_rates(
+    fns: dict[str, Callable[[], object]], rounds: int, seconds: float
+) -> dict[str, list[float]]:
+    """Calls per second of each fn in `rounds` rounds, the fns taking turns within a round.
+
+    The machine is shared and noisy; alternating short slices keeps the baseline and the
+    figures it is compared with measured under the same conditions. Callers report the
+    best round and the spread.
+    """
+    out: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            out[name].append(rate(fn, seconds / rounds))
+    return out
+
+
+def spread(values: list[float]) -> str:
+    return f"{min(values):.0f}-{max(values):.0f}"
+
+
+class StageClock:
+    """In-path breakdown of `ca.issue`: wraps the steps of one issuance with timers.
+
+    Used for a separate, traced run only (the wrappers cost about a microsecond each).
+    """
+
+    def __init__(self) -> None:
+        self.totals: dict[str, float] = {}
+        self._undo: list[tuple[object, str, object]] = []
+
+    def wrap(self, owner: object, attr: str, stage: str) -> None:
+        original = getattr(owner, attr)
+        totals = self.totals
+        totals.setdefault(stage, 0.0)
+        clock = time.perf_counter
+
+        def timed(*args, **kwargs):
+            started = clock()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                totals[stage] += clock() - started
+
+        self._undo.append((owner, attr, original))
+        setattr(owner, attr, timed)
+
+    def restore(self) -> None:
+        for owner, attr, original in reversed(self._undo):
+            setattr(owner, attr, original)
+        self._undo.clear()
+
+
+def traced_issuance(
+    ca: MockCa, session: Session, csr_der: bytes, sign_raw: Callable[[], object], seconds: float
+) -> dict:
+    """Microseconds per issuance spent in each step, measured inside `ca.issue` itself.
+
+    One raw signature is timed after every issuance (outside it), so the signature's share
+    of build+sign is estimated under the same conditions.
+    """
+    clock = StageClock()
+    clock.wrap(issuance, "check_proof_of_possession", "csr_pop")
+    clock.wrap(x509.CertificateBuilder, "sign", "build_sign")
+    clock.wrap(issuance.RecordWriter, "insert", "insert")
+    clock.wrap(issuance, "_finish", "commit")
+    count, issuing, raw = 0, 0.0, 0.0
+    deadline = time.perf_counter() + seconds
+    try:
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            ca.issue(session, csr_der, "loa3-auth", PERSON)
+            t1 = time.perf_counter()
+            sign_raw()
+            raw += time.perf_counter() - t1
+            issuing += t1 - t0
+            count += 1
+    finally:
+        clock.restore()
+    per = {stage: total / count * 1e6 for stage, total in clock.totals.items()}
+    per["total"] = issuing / count * 1e6
+    per["raw_sign"] = raw / count * 1e6
+    return per
 
 
 def threaded_rate(make_fn: Callable[[], Callable[[], object]], threads: int, seconds: float):
@@ -132,24 +221,19 @@ def bench_key_type(key_type: str, args, workdir: Path) -> dict:
     s = args.seconds
     r: dict = {"key": key_type}
 
-    r["raw_sign"] = rate(lambda: signer.sign_raw(TBS), s)
-    r["pop_verify"] = rate(lambda: check_proof_of_possession(profile, load_csr(csr_der)), s)
-
     def build_and_sign():
         _i, sig, base, _subj = person_certificate_builder(
             session, ca, profile, csr.public_key(), PERSON, now, not_after
         )
         return base.serial_number(new_serial()).sign(sig.signing_key(), sig.hash_algorithm)
 
-    r["build_sign"] = rate(build_and_sign, s)
-    r["issue_durable"] = rate(lambda: ca.issue(session, csr_der, "loa3-auth", PERSON), s)
     # the durable record alone: the service's INSERT (ON CONFLICT, RETURNING) + COMMIT
-    statement = _insert_statement(session)
+    writer = record_writer(session)
     der = build_and_sign().public_bytes(serialization.Encoding.DER)
 
     def record_only():
-        result = session.execute(
-            statement,
+        inserted = writer.insert(
+            session,
             {
                 "serial": format(new_serial(), "x"),
                 "issuer_id": issuer.id,
@@ -165,10 +249,28 @@ def bench_key_type(key_type: str, args, workdir: Path) -> dict:
                 "created_at": now,
             },
         )
-        assert _inserted(result)
+        assert inserted
         session.commit()
 
-    r["record_only"] = rate(record_only, s)
+    # the headline figures take turns in short slices (same conditions for the baseline)
+    rounds = interleaved_rates(
+        {
+            "raw_sign": lambda: signer.sign_raw(TBS),
+            "build_sign": build_and_sign,
+            "issue_durable": lambda: ca.issue(session, csr_der, "loa3-auth", PERSON),
+            "pop_verify": lambda: check_proof_of_possession(profile, load_csr(csr_der)),
+            "record_only": record_only,
+        },
+        args.rounds,
+        s * 2,
+    )
+    r["rounds"] = rounds
+    for name, values in rounds.items():
+        r[name] = max(values)  # best round
+    r["paired"] = [
+        i / raw for i, raw in zip(rounds["issue_durable"], rounds["raw_sign"], strict=True)
+    ]
+    r["traced"] = traced_issuance(ca, session, csr_der, lambda: signer.sign_raw(TBS), s * 2)
 
     threads = args.threads
     r["raw_sign_mt"] = threaded_rate(lambda: lambda: signer.sign_raw(TBS), threads, s)
@@ -288,7 +390,20 @@ def report(results: list[dict], args) -> None:
             f"{r['issue_durable_mt'] / r['raw_sign_mt']:.2f}   vs 1-thread raw "
             f"{r['issue_durable_mt'] / r['raw_sign']:.2f}"
         )
-    print("\nwhere one durable issuance goes (microseconds, single thread):")
+    print(
+        f"\nspread over {args.rounds} interleaved rounds (calls/s, worst-best), and the ratio "
+        "issued/raw of each round:"
+    )
+    for r in results:
+        rounds = r["rounds"]
+        paired = sorted(r["paired"])
+        print(
+            f"{r['key']:8} raw {spread(rounds['raw_sign'])}  built+signed "
+            f"{spread(rounds['build_sign'])}  issued {spread(rounds['issue_durable'])}  "
+            f"per-round ratio {paired[0]:.2f}-{paired[-1]:.2f} "
+            f"(median {paired[len(paired) // 2]:.2f})"
+        )
+    print("\nwhere one durable issuance goes (microseconds, single thread; best rounds):")
     for r in results:
         total = 1e6 / r["issue_durable"]
         sign = 1e6 / r["raw_sign"]
@@ -300,6 +415,20 @@ def report(results: list[dict], args) -> None:
             f"{r['key']:8} total {total:6.0f} = CA signature {sign:5.0f} + builder/encoding "
             f"{builder:5.0f} + CSR parse+PoP verify {pop:4.0f} + INSERT+COMMIT {record:5.0f} "
             f"+ other {rest:5.0f}"
+        )
+    print(
+        "\nthe same, timed inside ca.issue (separate traced run, averages, microseconds; "
+        "signature = a raw signature timed after each issuance):"
+    )
+    for r in results:
+        t = r["traced"]
+        builder = t["build_sign"] - t["raw_sign"]
+        other = t["total"] - t["csr_pop"] - t["build_sign"] - t["insert"] - t["commit"]
+        print(
+            f"{r['key']:8} total {t['total']:5.0f} = signature {t['raw_sign']:4.0f} + builder "
+            f"{builder:4.0f} + CSR parse+PoP {t['csr_pop']:4.0f} + INSERT {t['insert']:4.0f} "
+            f"+ COMMIT/fsync {t['commit']:4.0f} + other Python {other:4.0f}   -> ratio "
+            f"{t['raw_sign'] / t['total']:.2f}"
         )
     print("\nOCSP (request parsed, status read from the database, response signed):")
     for r in results:
@@ -320,10 +449,12 @@ def report(results: list[dict], args) -> None:
     rsa_row = next((r for r in results if r["key"] == "rsa2048"), None)
     if rsa_row:
         ratio = rsa_row["issue_durable"] / rsa_row["raw_sign"]
+        paired = sorted(rsa_row["paired"])
         verdict = "meets" if ratio >= 0.5 else "MISSES"
         print(
-            f"\nRSA-2048: durable issuance at {ratio:.2f} x the raw signature rate "
-            f"({verdict} the 0.5 target, single thread)."
+            f"\nRSA-2048: durable issuance at {ratio:.2f} x the raw signature rate, best round "
+            f"against best round (per-round {paired[0]:.2f}-{paired[-1]:.2f}); {verdict} the "
+            "0.5 target, single thread."
         )
 
 
@@ -331,6 +462,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=1.5)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--rounds", type=int, default=6, help="interleaved rounds of the headline figures"
+    )
     parser.add_argument("--db-url", default=os.environ.get("ACADEMY_BENCH_DB_URL"))
     parser.add_argument("--key-types", default="rsa2048,p256")
     parser.add_argument("--crl-sizes", default="1000,10000,100000")

@@ -216,3 +216,64 @@ def test_ca_signs_with_sha256(ca, session, card_keys):
     row = ca.issue(session, make_csr(card_keys["auth"]), "loa3-auth", ANNA)
     cert = x509.load_der_x509_certificate(row.der)
     assert isinstance(cert.signature_hash_algorithm, hashes.SHA256)
+
+
+@pytest.mark.parametrize(
+    "person",
+    [
+        ANNA,
+        dataclasses.replace(ANNA, organisation=None, title=None),
+        dataclasses.replace(
+            ANNA, given_name=" Åsa ", surname='Öberg, "jr"', organisation="A + <B>; C"
+        ),
+        dataclasses.replace(ANNA, given_name="a\\b", title="#1 lead ", organisation=" org"),
+    ],
+)
+def test_fast_subject_text_matches_cryptography(person):
+    """Issuance builds the subject and its RFC 4514 text in one pass; both must match."""
+    name, text = person.subject_with_text("TEST Default Org")
+    org = person.organisation or "TEST Default Org"
+    attrs = [
+        (x509.NameOID.COUNTRY_NAME, "SE"),
+        (x509.NameOID.ORGANIZATION_NAME, org),
+        (x509.NameOID.COMMON_NAME, person.common_name),
+        (x509.NameOID.GIVEN_NAME, person.given_name.strip()),
+        (x509.NameOID.SURNAME, person.surname.strip()),
+        (x509.NameOID.SERIAL_NUMBER, person.hsa_id),
+    ]
+    if person.title:
+        attrs.append((x509.NameOID.TITLE, person.title))
+    expected = x509.Name([x509.NameAttribute(oid, value) for oid, value in attrs])
+    assert name == expected
+    assert text == expected.rfc4514_string()
+
+
+def test_stored_record_matches_the_certificate(ca, session, card_keys):
+    """The row written on the DBAPI cursor reads back through the ORM like any other."""
+    row = ca.issue(session, make_csr(card_keys["auth"]), "loa3-auth", ANNA)
+    stored = ca.certificate(session, row.serial)
+    cert = x509.load_der_x509_certificate(stored.der)
+    assert stored.der == row.der
+    assert stored.subject == cert.subject.rfc4514_string() == row.subject
+    assert format(cert.serial_number, "x") == stored.serial
+    assert (stored.hsa_id, stored.card_number, stored.status) == (
+        ANNA.hsa_id,
+        ANNA.card_number,
+        "good",
+    )
+    assert stored.not_before.replace(tzinfo=None) == cert.not_valid_before_utc.replace(tzinfo=None)
+    assert stored.not_after.replace(tzinfo=None) == cert.not_valid_after_utc.replace(tzinfo=None)
+    assert stored.issuer.slug == "hsa-id-3" and stored.renewed_from_id is None
+
+
+def test_pre_encoded_profile_extensions_are_the_typed_ones(ca, session, card_keys):
+    """The plan hands the builder DER; the certificate must parse to the typed extensions."""
+    row = ca.issue(session, make_csr(card_keys["auth"]), "loa3-auth", ANNA)
+    cert = x509.load_der_x509_certificate(row.der)
+    issuer = ca.authority(session, "hsa-id-3")
+    fixed = profiles.static_person_extensions(
+        profiles.get_profile("loa3-auth"), ca.settings, ca.subject_key_id(issuer)
+    )
+    for ext, critical in fixed:
+        found = cert.extensions.get_extension_for_oid(ext.oid)
+        assert found.value == ext and found.critical == critical
