@@ -70,12 +70,13 @@ def lesson_body(lesson: Lesson) -> str:
 @bp.route("/")
 @requires("course.take")
 def index():
-    course = get_store().course()
+    target = service.resume_target(current_user)
     return render_template(
         "course/index.html",
-        course=course,
+        course=get_store().course(),
         progress=service.progress_for(current_user),
-        target=service.resume_target(current_user),
+        target=target,
+        target_is_checkpoint=isinstance(target, Part),
     )
 
 
