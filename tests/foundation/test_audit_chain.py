@@ -23,6 +23,7 @@ def _write(n: int) -> None:
 def _restore_triggers(app):
     """Tampering tests drop the triggers; put them back for the tests that follow."""
     yield
+    db.session.remove()  # an open read transaction would block the DDL on PostgreSQL
     with db.engine.begin() as conn:
         for statement in drop_statements(conn.dialect.name) + create_statements(
                 conn.dialect.name):
@@ -31,6 +32,7 @@ def _restore_triggers(app):
 
 def _drop_triggers() -> None:
     """What an attacker with database rights would do first."""
+    db.session.remove()
     with db.engine.begin() as conn:
         for statement in drop_statements(conn.dialect.name):
             conn.execute(text(statement))
