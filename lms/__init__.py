@@ -110,10 +110,14 @@ def _register_blueprints(app: Flask) -> None:
     from lms.quiz.routes import bp as quiz_bp
     from lms.quiz.team_routes import bp as quiz_team_bp
 
+    from sandbox.console.ca_routes import bp as ca_bp
+
     for bp in (main_bp, auth_bp, enrolment_bp, mail_bp, course_bp, team_progress_bp,
                quiz_bp, quiz_team_bp, certification_bp, verify_bp, dashboard_bp,
-               audit_admin_bp):
+               audit_admin_bp, ca_bp):
         app.register_blueprint(bp)
+    # OCSP clients POST DER requests; they carry no session and no CSRF token.
+    csrf.exempt(ca_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -6,4 +6,7 @@ from sqlalchemy import MetaData
 
 
 def extra_metadata() -> list[MetaData]:
-    return []
+    # The mock CA must not import Flask, so its tables hang off its own declarative base.
+    from sandbox.ca import CaBase
+
+    return [CaBase.metadata]

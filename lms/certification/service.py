@@ -5,9 +5,8 @@ audit event and queues the mail, commits, then tries to deliver the mail (a fail
 queued for `flask mail retry`). Times default to `utcnow()`; tests pass `now`.
 
 Reopening the knowledge test (after a send-back or for recertification) belongs to the quiz
-feature: `lms.quiz.service.reopen_test(user, reason=..., actor=...)` is called when it exists.
-When it does not, the request is recorded (audit `certification.test_reopen_pending` and
-`SendBack.test_reopened = False`) so that it can be followed up by hand.
+feature: `lms.quiz.service.reopen_test` starts a new round in which earlier attempts no longer
+count.
 """
 
 from __future__ import annotations
@@ -107,16 +106,11 @@ def _versions() -> tuple[str, str]:
     return get_store().course().version, load_quiz_set().version
 
 
-def reopen_test(user: User, reason: str, actor: Any) -> bool:
-    """Ask the quiz feature to let the user take the test again; False when it cannot."""
+def reopen_test(user: User, reason: str, actor: Any, now: datetime | None = None) -> bool:
+    """Let the user take the test again (earlier attempts stop counting)."""
     from lms.quiz import service as quiz_service
 
-    reopen = getattr(quiz_service, "reopen_test", None)
-    if reopen is None:
-        record_event("certification.test_reopen_pending", actor=actor, target_type="user",
-                     target_id=user.id, details={"reason": reason})
-        return False
-    reopen(user, reason=reason, actor=actor)
+    quiz_service.reopen_test(user, reason=reason, actor=actor, now=now)
     return True
 
 
@@ -242,7 +236,7 @@ def send_back(user: User, approver: User, reason: str,
     record_event("certification.sent_back", actor=approver, target_type="user",
                  target_id=user.id, from_state="awaiting_final_approval", to_state="sent_back",
                  details={"reason": row.reason, "attempt_id": attempt.id})
-    row.test_reopened = reopen_test(user, row.reason, approver)
+    row.test_reopened = reopen_test(user, row.reason, approver, now)
     _commit_and_send([_mail(user, "certification_sent_back", reason=row.reason,
                             test_reopened=row.test_reopened)])
     return row
@@ -299,7 +293,7 @@ def require_recertification(due: date, reason: str, actor: Any | None = None,
                      target_id=cert.id, details={"due": due.isoformat(), "reason": reason})
         holder = db.session.get(User, cert.user_id)
         if holder is not None:
-            reopened += reopen_test(holder, reason, actor)
+            reopened += reopen_test(holder, reason, actor, now)
             mails.append(_mail(holder, "recertification_required", cert=cert, due=due,
                                reason=reason))
     _commit_and_send(mails)

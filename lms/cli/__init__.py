@@ -14,5 +14,8 @@ def register_commands(app: Flask) -> None:
     from lms.cli.quiz import quiz
     from lms.cli.users import users
 
-    for group in (users, demo, mail, audit, quiz, content, certs):
+    from sandbox.console.ca_cli import ca_cli
+    from sandbox.console.cards_cli import cards
+
+    for group in (users, demo, mail, audit, quiz, content, certs, ca_cli, cards):
         app.cli.add_command(group)

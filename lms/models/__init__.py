@@ -16,7 +16,7 @@ from lms.models.enrolment import (
 )
 from lms.models.mail import MailStatus, OutgoingMail
 from lms.models.progress import CheckpointAnswer, LessonProgress, PartCompletion
-from lms.models.quiz import Attempt, AttemptAnswer, AttemptStatus, ExtraTime
+from lms.models.quiz import Attempt, AttemptAnswer, AttemptStatus, ExtraTime, TestReopening
 from lms.models.throttle import ThrottleCounter
 from lms.models.token import Token, TokenPurpose
 from lms.models.types import utcnow
@@ -37,6 +37,7 @@ __all__ = [
     "CertificationStatus",
     "CheckpointAnswer",
     "ExtraTime",
+    "TestReopening",
     "LessonProgress",
     "MailStatus",
     "OutgoingMail",

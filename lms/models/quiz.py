@@ -110,3 +110,19 @@ class ExtraTime(db.Model):
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text)
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TestReopening(db.Model):
+    """The test opens again for a trainee (sent back at final approval, or recertification):
+    attempts started before the newest reopening no longer count toward passing, the attempt
+    limit or the waiting time."""
+
+    __tablename__ = "quiz_reopenings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    reopened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reopened_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    reason: Mapped[str] = mapped_column(Text)

@@ -13,13 +13,20 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import case, func, literal, select, update
+from sqlalchemy import case, exists, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from lms.audit.service import record_event
 from lms.extensions import db
-from lms.models.quiz import GRADED_STATUSES, Attempt, AttemptAnswer, AttemptStatus, ExtraTime
+from lms.models.quiz import (
+    GRADED_STATUSES,
+    Attempt,
+    AttemptAnswer,
+    AttemptStatus,
+    ExtraTime,
+    TestReopening,
+)
 from lms.models.types import UTCDateTime, utcnow
 from lms.quiz.bank import DrawError, ResponseError, TestDefinition, draw_attempt
 from lms.quiz.bank import normalise_response as _normalise
@@ -87,16 +94,57 @@ def open_attempt(user: Any) -> Attempt | None:
     )
 
 
+def round_started_at(user: Any) -> datetime | None:
+    """When the test was last reopened for the trainee (None: never)."""
+    return db.session.scalar(
+        select(func.max(TestReopening.reopened_at)).where(TestReopening.user_id == user.id)
+    )
+
+
+def _in_current_round(user: Any):
+    """Attempts that count now: those started after the newest reopening."""
+    started = round_started_at(user)
+    condition = Attempt.user_id == user.id
+    return condition if started is None else condition & (Attempt.started_at > started)
+
+
+def round_attempts(user: Any) -> list[Attempt]:
+    return list(db.session.scalars(
+        select(Attempt).where(_in_current_round(user)).order_by(Attempt.number)))
+
+
 def passed_attempt(user: Any) -> Attempt | None:
     return db.session.scalar(
-        select(Attempt).where(Attempt.user_id == user.id, Attempt.passed.is_(True)).limit(1)
+        select(Attempt).where(_in_current_round(user), Attempt.passed.is_(True))
+        .order_by(Attempt.number.desc()).limit(1)
     )
 
 
 def awaiting_final_approval(user: Any) -> bool:
-    """The trainee passed the knowledge test: the next step is the final approval (the
-    certification feature narrows this once it records decisions)."""
-    return passed_attempt(user) is not None
+    """The trainee passed the knowledge test in the current round and the SäkerID team has
+    neither approved nor sent back that pass yet."""
+    from lms.models.certification import Certification, SendBack
+
+    attempt = passed_attempt(user)
+    if attempt is None:
+        return False
+    decided = db.session.scalar(select(
+        exists().where(Certification.attempt_id == attempt.id)
+        | exists().where(SendBack.attempt_id == attempt.id)))
+    return not decided
+
+
+def reopen_test(user: Any, *, reason: str, actor: Any,
+                now: datetime | None = None) -> TestReopening:
+    """Open the test again (send-back or recertification): earlier attempts stop counting. The
+    caller commits."""
+    reopening = TestReopening(user_id=user.id, reason=reason,
+                              reopened_by_id=getattr(actor, "id", None),
+                              reopened_at=now or utcnow())
+    db.session.add(reopening)
+    record_event("quiz.reopened", actor=actor, target_type="user", target_id=user.id,
+                 details={"reason": reason})
+    return reopening
 
 
 def extra_minutes_for(user: Any) -> int:
@@ -111,7 +159,7 @@ def next_attempt_opens_at(user: Any, test: TestDefinition | None = None) -> date
     test = test or current_test()
     last_fail = db.session.scalar(
         select(func.max(Attempt.graded_at)).where(
-            Attempt.user_id == user.id, Attempt.passed.is_(False)
+            _in_current_round(user), Attempt.passed.is_(False)
         )
     )
     if last_fail is None or test is None:
@@ -123,7 +171,7 @@ def eligibility(user: Any, now: datetime | None = None) -> tuple[bool, str]:
     """(may start or resume, reason code). Open attempt → resume; passed, broken banks, course
     not complete, attempts used up, or waiting after a failed attempt → not now."""
     now = now or utcnow()
-    attempts = attempts_of(user)
+    attempts = round_attempts(user)
     if any(a.is_open for a in attempts):
         return True, OPEN
     if any(a.passed for a in attempts):

@@ -16,6 +16,7 @@ from cryptography.x509 import ocsp as x509_ocsp
 from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy.orm import Session
 
+from lms.auth.permissions import public
 from sandbox.ca import CaError, MockCa, settings_from_mapping
 from sandbox.ca.ocsp import MAX_REQUEST_BYTES, parse_request, unsuccessful
 
@@ -78,12 +79,14 @@ def _published_authority(slug: str):
 
 
 @bp.get("/certs/<slug>.der")
+@public  # published for relying parties, as a real CA publishes them
 def ca_certificate_der(slug: str) -> Response:
     authority = _published_authority(slug)
     return Response(authority.der, mimetype="application/pkix-cert")
 
 
 @bp.get("/certs/<slug>.pem")
+@public  # published for relying parties, as a real CA publishes them
 def ca_certificate_pem(slug: str) -> Response:
     _published_authority(slug)
     pem = get_ca().ca_certificate_pem(db_session(), slug)
@@ -91,6 +94,7 @@ def ca_certificate_pem(slug: str) -> Response:
 
 
 @bp.get("/crl/<slug>.crl")
+@public  # published for relying parties, as a real CA publishes them
 def crl(slug: str) -> Response:
     try:
         der = get_ca().current_crl(db_session(), slug)
@@ -118,6 +122,7 @@ def _ocsp_reply(body: bytes) -> Response:
 
 
 @bp.post("/ocsp")
+@public  # published for relying parties, as a real CA publishes them
 def ocsp_post() -> Response:
     if request.content_length is not None and request.content_length > MAX_REQUEST_BYTES:
         return _ocsp_reply(b"")
@@ -128,6 +133,7 @@ def ocsp_post() -> Response:
 
 
 @bp.get("/ocsp/<path:encoded>", merge_slashes=False)
+@public  # published for relying parties, as a real CA publishes them
 def ocsp_get(encoded: str) -> Response:
     """RFC 6960 A.1.1: GET {url}/{url-encoding of base-64 encoding of the DER request}."""
     if len(encoded) > MAX_REQUEST_BYTES * 2:

@@ -105,8 +105,7 @@ def test_recertification_ends_validity_at_the_due_date_and_a_new_pass_supersedes
     mail = outbox_messages(app)[-1]
     assert mail.template == "recertification_required" and "2027-03-31" in mail.body_text
     actions = set(db.session.scalars(select(AuditEvent.action)))
-    assert {"certification.recertification_required",
-            "certification.test_reopen_pending"} <= actions
+    assert {"certification.recertification_required", "quiz.reopened"} <= actions
     # Marking again with a later date changes nothing (idempotent).
     again = service.require_recertification(date(2027, 4, 30), "igen", now=T0 + timedelta(11))
     assert again.marked == 0
@@ -123,16 +122,15 @@ def test_recertification_ends_validity_at_the_due_date_and_a_new_pass_supersedes
     assert new.recertification_due is None and new.valid_until == date(2028, 1, 29)
 
 
-def test_recertification_reopens_the_test_through_the_quiz_service(app, holder, monkeypatch):
+def test_recertification_reopens_the_test_so_the_old_pass_no_longer_counts(app, holder):
     from lms.quiz import service as quiz_service
 
-    calls = []
-    monkeypatch.setattr(quiz_service, "reopen_test",
-                        lambda user, reason, actor: calls.append(user.id), raising=False)
+    user, _ = holder
+    assert quiz_service.passed_attempt(user) is not None
     result = service.require_recertification(date(2027, 3, 31), "Ny bank",
                                              now=T0 + timedelta(days=1))
     assert (result.marked, result.reopened) == (1, 1)
-    assert calls == [holder[0].id]
+    assert quiz_service.passed_attempt(user) is None
 
 
 def test_a_due_date_in_the_past_is_refused(app, runner, holder):

@@ -54,31 +54,31 @@ def test_a_person_without_an_undecided_pass_cannot_be_approved(app, holder, appr
         service.approve(user, approver)
 
 
-def test_send_back_needs_a_reason_mails_it_and_records_that_the_test_was_not_reopened(
-        app, candidate, approver):
+def test_send_back_needs_a_reason_mails_it_and_reopens_the_test(app, candidate, approver):
+    from lms.quiz import service as quiz_service
+
     with pytest.raises(ValueError):
         service.send_back(candidate, approver, "  ")
+    assert quiz_service.awaiting_final_approval(candidate)
     row = service.send_back(candidate, approver, "Öva mer på reservkort.")
-    assert row.test_reopened is False  # the quiz service has no reopen_test yet
+    assert row.test_reopened is True
     actions = set(db.session.scalars(select(AuditEvent.action)))
-    assert {"certification.sent_back", "certification.test_reopen_pending"} <= actions
+    assert {"certification.sent_back", "quiz.reopened"} <= actions
+    # The old pass no longer counts: the candidate is not awaiting approval and is not
+    # refused as "already passed".
+    assert not quiz_service.awaiting_final_approval(candidate)
+    assert quiz_service.eligibility(candidate)[1] != quiz_service.PASSED
     mail = outbox_messages(app)[-1]
     assert mail.template == "certification_sent_back"
     assert "Öva mer på reservkort." in mail.body_text
     assert service.pending_attempt(candidate) is None
 
 
-def test_send_back_reopens_the_test_when_the_quiz_service_offers_it(app, candidate, approver,
-                                                                     monkeypatch):
+def test_approval_ends_awaiting_final_approval(app, candidate, approver):
     from lms.quiz import service as quiz_service
 
-    calls = []
-    monkeypatch.setattr(quiz_service, "reopen_test",
-                        lambda user, reason, actor: calls.append((user.id, reason)),
-                        raising=False)
-    row = service.send_back(candidate, approver, "Gör om testet")
-    assert row.test_reopened is True and calls == [(candidate.id, "Gör om testet")]
-    assert "/test/" in outbox_messages(app)[-1].body_text
+    service.approve(candidate, approver)
+    assert not quiz_service.awaiting_final_approval(candidate)
 
 
 def test_candidate_page_shows_the_whole_record(app, client, candidate, approver, login_user):

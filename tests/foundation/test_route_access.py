@@ -57,7 +57,15 @@ GET_ROUTES: dict[str, tuple[int, int, int, int]] = {
     "/verify/public-key.pem": (200, 200, 200, 200),
     "/admin/audit": (LOGIN, 403, 403, 200),
     "/admin/audit.csv": (LOGIN, 403, 403, 200),
+    # The mock CA publishes to everyone, as a real CA does; no CA is initialised here.
+    "/ca/certs/{slug}.der": (404, 404, 404, 404),
+    "/ca/certs/{slug}.pem": (404, 404, 404, 404),
+    "/ca/crl/{slug}.crl": (404, 404, 404, 404),
+    "/ca/ocsp/{encoded}": (200, 200, 200, 200),  # an OCSP error response, never an HTTP error
 }
+# OCSP clients POST DER requests without a session or CSRF token; the responder changes no
+# state and answers every request with a signed OCSP response or an OCSP error status.
+CSRF_EXEMPT = {"/ca/ocsp"}
 # Routes opened by a secret link rather than a role; tested in the journey tests.
 TOKEN_ROUTES = {
     "/attest/<token>", "/application/<token>", "/application/<token>/upload",
@@ -79,9 +87,10 @@ RULE_PLACEHOLDERS = {"{app_id}": "<int:app_id>", "{attestation_id}": "<int:attes
                      "{lesson_id}": "<lesson_id>", "{part_id}": "<part_id>",
                      "{part_folder}": "<part_folder>", "{filename}": "<path:filename>",
                      "{cert_id}": "<int:cert_id>", "{user_id}": "<int:user_id>",
-                     "{table}": "<table>", "{verify_code}": "<code>"}
+                     "{table}": "<table>", "{verify_code}": "<code>",
+                     "{slug}": "<slug>", "{encoded}": "<path:encoded>"}
 CERTIFICATION_IDS = {"cert_id": 999999, "user_id": 999999, "table": "funnel",
-                     "verify_code": "AAAAA-AAAAA"}
+                     "verify_code": "AAAAA-AAAAA", "slug": "root", "encoded": "AAAA"}
 
 
 @pytest.fixture
@@ -113,7 +122,7 @@ def test_the_access_table_covers_every_route(app):
         for placeholder, converter in RULE_PLACEHOLDERS.items():
             path = path.replace(placeholder, converter)
         table.add(path)
-    assert _rule_paths(app) - table - TOKEN_ROUTES - POST_ONLY == set()
+    assert _rule_paths(app) - table - TOKEN_ROUTES - POST_ONLY - CSRF_EXEMPT == set()
 
 
 def test_every_view_declares_a_permission_or_public(app):
@@ -155,6 +164,12 @@ def test_every_state_changing_route_rejects_missing_csrf_token(app, app_config):
     post_rules = [r for r in csrf_app.url_map.iter_rules() if "POST" in r.methods]
     assert len(post_rules) >= len(POST_ONLY)
     for rule in post_rules:
+        if rule.rule in CSRF_EXEMPT:
+            response = client.post(rule.rule, data=b"not der",
+                                   content_type="application/ocsp-request")
+            assert response.status_code == 200
+            assert response.content_type == "application/ocsp-response"
+            continue
         path = (rule.rule.replace("<int:app_id>", "1").replace("<token>", "x")
                 .replace("<code>", "en").replace("<lesson_id>", COURSE_IDS["lesson_id"])
                 .replace("<part_id>", COURSE_IDS["part_id"])

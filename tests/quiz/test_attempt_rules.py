@@ -188,3 +188,18 @@ def test_draw_uses_the_given_rng_reproducibly(trainee, make_user):
     a = service.start_attempt(trainee, random.Random(5), now=T0)
     b = service.start_attempt(other, random.Random(5), now=T0)
     assert a.questions == b.questions
+
+
+def test_reopening_gives_a_new_round_where_earlier_attempts_do_not_count(trainee, approver):
+    now = T0
+    for _ in range(3):
+        attempt = start(trainee, now=now)
+        service.submit(attempt, now=now + timedelta(minutes=1))
+        now += timedelta(days=2)
+    assert service.eligibility(trainee, now=now) == (False, service.NO_ATTEMPTS_LEFT)
+    service.reopen_test(trainee, reason="Ny kursversion", actor=approver, now=now)
+    db.session.commit()
+    assert service.eligibility(trainee, now=now + timedelta(minutes=1)) == (True, service.OK)
+    fourth = start(trainee, now=now + timedelta(minutes=1))
+    assert fourth.number == 4  # the history keeps every attempt
+    assert len(service.round_attempts(trainee)) == 1
