@@ -109,7 +109,6 @@ def _register_blueprints(app: Flask) -> None:
     from lms.main.routes import bp as main_bp
     from lms.quiz.routes import bp as quiz_bp
     from lms.quiz.team_routes import bp as quiz_team_bp
-
     from sandbox.console.ca_routes import bp as ca_bp
 
     for bp in (main_bp, auth_bp, enrolment_bp, mail_bp, course_bp, team_progress_bp,

@@ -13,7 +13,6 @@ def register_commands(app: Flask) -> None:
     from lms.cli.mail import mail
     from lms.cli.quiz import quiz
     from lms.cli.users import users
-
     from sandbox.console.ca_cli import ca_cli
     from sandbox.console.cards_cli import cards
 

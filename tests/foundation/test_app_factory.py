@@ -22,6 +22,7 @@ def test_environment_overrides_instance_file_which_overrides_defaults(tmp_path, 
     (instance / "config.py").write_text(
         'SECRET_KEY = "from-file"\nBASE_URL = "https://file.example"\nLOGIN_MAX_FAILURES = 7\n')
     monkeypatch.setattr(lms, "PROJECT_ROOT", tmp_path)
+    monkeypatch.delenv("ACADEMY_SECRET_KEY", raising=False)
     monkeypatch.setenv("ACADEMY_BASE_URL", "https://env.example")
     monkeypatch.setenv("ACADEMY_DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
     app = create_app()
