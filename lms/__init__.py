@@ -32,8 +32,9 @@ class ConfigError(RuntimeError):
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. Config layers, later wins: defaults → instance/config.py → ACADEMY_* env →
     `config` (tests)."""
-    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"),
-                instance_relative_config=True)
+    app = Flask(
+        __name__, instance_path=str(PROJECT_ROOT / "instance"), instance_relative_config=True
+    )
     app.config.from_object(DefaultConfig)
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("ACADEMY")
@@ -42,15 +43,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _finish_config(app)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"),
-                     render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True, compare_type=True
+    )
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "strong"
-    babel.init_app(app, locale_selector=_select_locale,
-                   default_translation_directories=str(PROJECT_ROOT / "lms" / "translations"))
+    babel.init_app(
+        app,
+        locale_selector=_select_locale,
+        default_translation_directories=str(PROJECT_ROOT / "lms" / "translations"),
+    )
 
     import lms.models  # noqa: F401 - register every table with the metadata
 
@@ -62,8 +67,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _finish_config(app: Flask) -> None:
     cfg = app.config
-    if cfg["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY) and not (cfg["DEBUG"] or
-                                                                    cfg["TESTING"]):
+    if cfg["SECRET_KEY"] in (None, "", DEFAULT_SECRET_KEY) and not (cfg["DEBUG"] or cfg["TESTING"]):
         raise ConfigError(
             "Refusing to start with the default secret key. Set ACADEMY_SECRET_KEY or "
             "SECRET_KEY in instance/config.py (./run writes one for development)."
@@ -111,9 +115,21 @@ def _register_blueprints(app: Flask) -> None:
     from lms.quiz.team_routes import bp as quiz_team_bp
     from sandbox.console.ca_routes import bp as ca_bp
 
-    for bp in (main_bp, auth_bp, enrolment_bp, mail_bp, course_bp, team_progress_bp,
-               quiz_bp, quiz_team_bp, certification_bp, verify_bp, dashboard_bp,
-               audit_admin_bp, ca_bp):
+    for bp in (
+        main_bp,
+        auth_bp,
+        enrolment_bp,
+        mail_bp,
+        course_bp,
+        team_progress_bp,
+        quiz_bp,
+        quiz_team_bp,
+        certification_bp,
+        verify_bp,
+        dashboard_bp,
+        audit_admin_bp,
+        ca_bp,
+    ):
         app.register_blueprint(bp)
     # OCSP clients POST DER requests; they carry no session and no CSRF token.
     csrf.exempt(ca_bp)
@@ -174,9 +190,12 @@ def _register_hooks(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):
-        return render_template("errors/error.html", code=400,
-                               title=_("The form has expired"),
-                               message=_("Reload the page and send the form again.")), 400
+        return render_template(
+            "errors/error.html",
+            code=400,
+            title=_("The form has expired"),
+            message=_("Reload the page and send the form again."),
+        ), 400
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
@@ -187,9 +206,12 @@ def _register_hooks(app: Flask) -> None:
             413: _("The file is too large"),
             429: _("Too many attempts"),
         }
-        return render_template("errors/error.html", code=exc.code,
-                               title=titles.get(exc.code or 500, exc.name),
-                               message=""), exc.code or 500
+        return render_template(
+            "errors/error.html",
+            code=exc.code,
+            title=titles.get(exc.code or 500, exc.name),
+            message="",
+        ), exc.code or 500
 
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)

@@ -99,4 +99,3 @@ class DefaultConfig:
     CERT_VERIFY_WINDOW_MINUTES = 15
     # The admin audit viewer's page size.
     AUDIT_PAGE_SIZE = 50
-

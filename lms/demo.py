@@ -40,9 +40,14 @@ DEMO_APPLICANTS = {
 
 def _demo_input(state: ApplicationState, name: str, hsa_id: str) -> enrolment.ApplicationInput:
     return enrolment.ApplicationInput(
-        name=name, email=f"demo.{state.value}@example.se", organisation="Demovårdcentralen Solna",
-        hsa_id=hsa_id, role_sought="id_administrator", manager_name="Maria Chefsdotter",
-        manager_email="chef@example.se", message="Demoansökan.",
+        name=name,
+        email=f"demo.{state.value}@example.se",
+        organisation="Demovårdcentralen Solna",
+        hsa_id=hsa_id,
+        role_sought="id_administrator",
+        manager_name="Maria Chefsdotter",
+        manager_email="chef@example.se",
+        message="Demoansökan.",
     )
 
 
@@ -52,13 +57,23 @@ def _attest(app: Application) -> None:
     from lms.auth.tokens import issue_token
     from lms.models.token import TokenPurpose
 
-    raw = issue_token(TokenPurpose.ATTESTATION, enrolment._days("ATTESTATION_LINK_TTL_DAYS"),
-                      application_id=app.id)
+    raw = issue_token(
+        TokenPurpose.ATTESTATION,
+        enrolment._days("ATTESTATION_LINK_TTL_DAYS"),
+        application_id=app.id,
+    )
     db.session.commit()
-    enrolment.attest_by_form(raw, enrolment.AttestationInput(
-        manager_name="Maria Chefsdotter", manager_title="Verksamhetschef",
-        attested_on=date.today(), statements=list(enrolment.statements_for(app.role_sought)),
-        confirmed=True), ip=None)
+    enrolment.attest_by_form(
+        raw,
+        enrolment.AttestationInput(
+            manager_name="Maria Chefsdotter",
+            manager_title="Verksamhetschef",
+            attested_on=date.today(),
+            statements=list(enrolment.statements_for(app.role_sought)),
+            confirmed=True,
+        ),
+        ip=None,
+    )
 
 
 def seed_demo() -> list[str]:
@@ -66,8 +81,13 @@ def seed_demo() -> list[str]:
     created: list[str] = []
     for login in DEMO_LOGINS:
         if find_user(login.email) is None:
-            create_user(login.email, login.name, set(login.roles), password=DEMO_PASSWORD,
-                        organisation="SäkerID förvaltning")
+            create_user(
+                login.email,
+                login.name,
+                set(login.roles),
+                password=DEMO_PASSWORD,
+                organisation="SäkerID förvaltning",
+            )
             created.append(f"user {login.email}")
     db.session.commit()
     approver = find_user("godkannare@example.se")
@@ -77,11 +97,19 @@ def seed_demo() -> list[str]:
         if db.session.scalar(select(Application).where(Application.email == data.email)):
             continue
         if state is ApplicationState.SUBMITTED:
-            db.session.add(Application(
-                name=data.name, email=data.email, organisation=data.organisation,
-                hsa_id=data.hsa_id, role_sought=data.role_sought, manager_name=data.manager_name,
-                manager_email=data.manager_email, message=data.message,
-                state=ApplicationState.SUBMITTED.value))
+            db.session.add(
+                Application(
+                    name=data.name,
+                    email=data.email,
+                    organisation=data.organisation,
+                    hsa_id=data.hsa_id,
+                    role_sought=data.role_sought,
+                    manager_name=data.manager_name,
+                    manager_email=data.manager_email,
+                    message=data.message,
+                    state=ApplicationState.SUBMITTED.value,
+                )
+            )
             db.session.commit()
         else:
             app = enrolment.submit_application(data)

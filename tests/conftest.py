@@ -73,9 +73,10 @@ def postgres_url(tmp_path_factory) -> Iterator[str]:
     _migrate(test_url, tmp_path_factory.mktemp("pg"))
     yield test_url
     with admin.connect() as conn:
-        conn.execute(text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-        ), {"n": name})
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     admin.dispose()
 
@@ -89,8 +90,9 @@ def _truncate_all(app: Flask) -> None:
             tables += [t.name for t in md.sorted_tables]
         with db.engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            conn.execute(text("UPDATE audit_chain_head SET seq = 0, last_hash = :g"),
-                         {"g": "0" * 64})
+            conn.execute(
+                text("UPDATE audit_chain_head SET seq = 0, last_hash = :g"), {"g": "0" * 64}
+            )
         db.engine.dispose()
 
 
@@ -145,8 +147,12 @@ def make_user(app):
     from lms.models.user import Role
 
     def make(email: str = "user@example.se", *roles: str, password: str = PASSWORD, name=None):
-        user = create_user(email, name or email.split("@")[0],
-                           {Role(r) for r in (roles or ("trainee",))}, password=password)
+        user = create_user(
+            email,
+            name or email.split("@")[0],
+            {Role(r) for r in (roles or ("trainee",))},
+            password=password,
+        )
         db.session.commit()
         return user
 

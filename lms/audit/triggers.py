@@ -24,5 +24,7 @@ def drop_statements(dialect: str) -> list[str]:
             "DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events",
             "DROP FUNCTION IF EXISTS audit_events_append_only()",
         ]
-    return ["DROP TRIGGER IF EXISTS audit_events_no_update",
-            "DROP TRIGGER IF EXISTS audit_events_no_delete"]
+    return [
+        "DROP TRIGGER IF EXISTS audit_events_no_update",
+        "DROP TRIGGER IF EXISTS audit_events_no_delete",
+    ]

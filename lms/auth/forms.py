@@ -26,8 +26,10 @@ class ResetRequestForm(FlaskForm):
         _l("Email address"),
         validators=[
             DataRequired(message=_l("Enter your email address.")),
-            Email(message=_l("Enter an email address in the form name@example.se."),
-                  check_deliverability=False),
+            Email(
+                message=_l("Enter an email address in the form name@example.se."),
+                check_deliverability=False,
+            ),
             Length(max=254),
         ],
         render_kw={"autocomplete": "email"},

@@ -16,9 +16,7 @@ from flask_login import current_user
 from lms.models.user import Role
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.TRAINEE: frozenset(
-        {"course.take", "quiz.take", "account.self", "certification.hold"}
-    ),
+    Role.TRAINEE: frozenset({"course.take", "quiz.take", "account.self", "certification.hold"}),
     Role.APPROVER: frozenset(
         {
             "account.self",

@@ -39,10 +39,13 @@ def login():
             return redirect(safe_next(request.args.get("next")) or home_for(result.user))
         messages = {
             "invalid": _("The email address or the password is wrong."),
-            "locked": _("Too many failed attempts. The account is locked for a while; try again "
-                        "later or reset your password."),
-            "throttled": _("Too many failed attempts from your network. Wait a while and try "
-                           "again."),
+            "locked": _(
+                "Too many failed attempts. The account is locked for a while; try again "
+                "later or reset your password."
+            ),
+            "throttled": _(
+                "Too many failed attempts from your network. Wait a while and try again."
+            ),
         }
         form.form_errors.append(messages[result.reason or "invalid"])
         status = 429 if result.reason == "throttled" else 200
@@ -67,8 +70,13 @@ def forgot_password():
         if mail is not None:
             deliver([mail])
         # The same answer whether or not the account exists.
-        flash(_("If the address belongs to an account, we have sent a link to reset the "
-                "password. The link works once, for a short time."), "info")
+        flash(
+            _(
+                "If the address belongs to an account, we have sent a link to reset the "
+                "password. The link works once, for a short time."
+            ),
+            "info",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
 

@@ -48,8 +48,13 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def create_user(email: str, name: str, roles: set[Role], password: str | None = None,
-                organisation: str | None = None) -> User:
+def create_user(
+    email: str,
+    name: str,
+    roles: set[Role],
+    password: str | None = None,
+    organisation: str | None = None,
+) -> User:
     email = normalise_email(email)
     if find_user(email) is not None:
         raise AccountError(f"a user with email {email} already exists")
@@ -60,8 +65,12 @@ def create_user(email: str, name: str, roles: set[Role], password: str | None = 
         user.password_hash = hash_password(password)
     db.session.add(user)
     db.session.flush()
-    record_event("user.created", target_type="user", target_id=user.id,
-                 details={"roles": sorted(r.value for r in roles)})
+    record_event(
+        "user.created",
+        target_type="user",
+        target_id=user.id,
+        details={"roles": sorted(r.value for r in roles)},
+    )
     return user
 
 
@@ -93,8 +102,9 @@ def authenticate(email: str, password: str, ip: str | None) -> LoginResult:
         return LoginResult(None, "locked")
     ok = False
     try:
-        ok = _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH,
-                            password)
+        ok = _hasher.verify(
+            user.password_hash if user and user.password_hash else _DUMMY_HASH, password
+        )
     except (VerificationError, InvalidHashError):
         ok = False
     if ok and user is not None and user.password_hash and user.active:
@@ -114,8 +124,13 @@ def authenticate(email: str, password: str, ip: str | None) -> LoginResult:
             user.locked_until = now + window
             user.failed_logins = 0
             reason = "locked"
-            record_event("auth.locked", actor_label="system", target_type="user",
-                         target_id=user.id, details={"minutes": cfg["LOGIN_LOCK_MINUTES"]})
+            record_event(
+                "auth.locked",
+                actor_label="system",
+                target_type="user",
+                target_id=user.id,
+                details={"minutes": cfg["LOGIN_LOCK_MINUTES"]},
+            )
     db.session.commit()
     return LoginResult(None, reason)
 
@@ -126,11 +141,19 @@ def request_password_reset(email: str) -> OutgoingMail | None:
     if user is None or not user.active:
         return None
     revoke_tokens(TokenPurpose.PASSWORD_RESET, user_id=user.id)
-    raw = issue_token(TokenPurpose.PASSWORD_RESET,
-                      timedelta(hours=current_app.config["PASSWORD_RESET_TTL_HOURS"]),
-                      user_id=user.id)
-    mail = queue_mail(user.email, "password_reset", user.locale or "sv", user=user, token=raw,
-                      hours=current_app.config["PASSWORD_RESET_TTL_HOURS"])
+    raw = issue_token(
+        TokenPurpose.PASSWORD_RESET,
+        timedelta(hours=current_app.config["PASSWORD_RESET_TTL_HOURS"]),
+        user_id=user.id,
+    )
+    mail = queue_mail(
+        user.email,
+        "password_reset",
+        user.locale or "sv",
+        user=user,
+        token=raw,
+        hours=current_app.config["PASSWORD_RESET_TTL_HOURS"],
+    )
     record_event("auth.reset_requested", target_type="user", target_id=user.id)
     db.session.commit()
     return mail
@@ -151,8 +174,13 @@ def complete_token_password(raw: str, purpose: TokenPurpose, password: str) -> U
     user = db.session.get(User, token.user_id)
     consume_token(token)
     set_password(user, password)
-    record_event("auth.password_set", actor=user, target_type="user", target_id=user.id,
-                 details={"via": purpose.value})
+    record_event(
+        "auth.password_set",
+        actor=user,
+        target_type="user",
+        target_id=user.id,
+        details={"via": purpose.value},
+    )
     db.session.commit()
     return user
 

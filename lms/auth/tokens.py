@@ -77,8 +77,9 @@ def consume_token(token: Token) -> None:
     db.session.refresh(token)
 
 
-def revoke_tokens(purpose: TokenPurpose, *, application_id: int | None = None,
-                  user_id: int | None = None) -> None:
+def revoke_tokens(
+    purpose: TokenPurpose, *, application_id: int | None = None, user_id: int | None = None
+) -> None:
     """Expire every unused token of one purpose for an application or user (e.g. a new link)."""
     stmt = update(Token).where(Token.purpose == purpose.value, Token.used_at.is_(None))
     if application_id is not None:

@@ -22,8 +22,20 @@ from lms.models.audit import AuditEvent
 
 bp = Blueprint("audit_admin", __name__, url_prefix="/admin")
 
-CSV_HEADER = ("seq", "at", "actor", "action", "target_type", "target_id", "from_state",
-              "to_state", "ip", "details", "prev_hash", "entry_hash")
+CSV_HEADER = (
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "target_type",
+    "target_id",
+    "from_state",
+    "to_state",
+    "ip",
+    "details",
+    "prev_hash",
+    "entry_hash",
+)
 
 
 def _day(name: str) -> date | None:
@@ -52,8 +64,7 @@ def _query():
     if start:
         stmt = stmt.where(AuditEvent.at >= datetime.combine(start, time.min, STOCKHOLM))
     if end:
-        stmt = stmt.where(AuditEvent.at < datetime.combine(end + timedelta(1), time.min,
-                                                           STOCKHOLM))
+        stmt = stmt.where(AuditEvent.at < datetime.combine(end + timedelta(1), time.min, STOCKHOLM))
     return stmt
 
 
@@ -66,13 +77,25 @@ def audit_log():
     pages = max(1, -(-total // size))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     events = db.session.scalars(
-        stmt.order_by(AuditEvent.seq.desc()).limit(size).offset((page - 1) * size)).all()
+        stmt.order_by(AuditEvent.seq.desc()).limit(size).offset((page - 1) * size)
+    ).all()
     actions = db.session.scalars(
-        select(AuditEvent.action).distinct().order_by(AuditEvent.action)).all()
-    query = {k: v for k, v in request.args.items()
-             if k in ("action", "actor", "target", "from", "to") and v}
-    return render_template("certification/audit.html", events=events, total=total, page=page,
-                           pages=pages, actions=actions, query=query)
+        select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    ).all()
+    query = {
+        k: v
+        for k, v in request.args.items()
+        if k in ("action", "actor", "target", "from", "to") and v
+    }
+    return render_template(
+        "certification/audit.html",
+        events=events,
+        total=total,
+        page=page,
+        pages=pages,
+        actions=actions,
+        query=query,
+    )
 
 
 @bp.route("/audit.csv")
@@ -83,12 +106,24 @@ def audit_csv():
     def rows() -> Iterator[bytes]:
         yield (BOM + csv_text([CSV_HEADER])).encode("utf-8")
         for event in db.session.scalars(stmt.execution_options(yield_per=500)):
-            yield csv_text([[
-                event.seq, event.at.isoformat(timespec="microseconds"), event.actor_label,
-                event.action, event.target_type or "", event.target_id or "",
-                event.from_state or "", event.to_state or "", event.ip or "",
-                json.dumps(event.details, ensure_ascii=False, sort_keys=True),
-                event.prev_hash, event.entry_hash]]).encode("utf-8")
+            yield csv_text(
+                [
+                    [
+                        event.seq,
+                        event.at.isoformat(timespec="microseconds"),
+                        event.actor_label,
+                        event.action,
+                        event.target_type or "",
+                        event.target_id or "",
+                        event.from_state or "",
+                        event.to_state or "",
+                        event.ip or "",
+                        json.dumps(event.details, ensure_ascii=False, sort_keys=True),
+                        event.prev_hash,
+                        event.entry_hash,
+                    ]
+                ]
+            ).encode("utf-8")
 
     response = Response(stream_with_context(rows()), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = 'attachment; filename="audit-log.csv"'

@@ -29,8 +29,16 @@ from lms.models.enrolment import Application, ApplicationState, Attestation
 from lms.models.progress import LessonProgress, PartCompletion
 from lms.models.quiz import GRADED_STATUSES, Attempt
 
-FUNNEL_STEPS = ("applied", "attested", "approved", "course_started", "part1_done",
-                "part2_done", "passed", "certified")
+FUNNEL_STEPS = (
+    "applied",
+    "attested",
+    "approved",
+    "course_started",
+    "part1_done",
+    "part2_done",
+    "passed",
+    "certified",
+)
 
 
 @dataclass(frozen=True)
@@ -112,12 +120,15 @@ def _step_conditions() -> dict[str, object]:
         "attested": exists().where(Attestation.application_id == Application.id),
         "approved": approved,
         "course_started": and_(approved, exists().where(LessonProgress.user_id == user)),
-        "part1_done": and_(approved, exists().where(PartCompletion.user_id == user,
-                                                    PartCompletion.part_id == part1)),
-        "part2_done": and_(approved, exists().where(PartCompletion.user_id == user,
-                                                    PartCompletion.part_id == part2)),
-        "passed": and_(approved, exists().where(Attempt.user_id == user,
-                                                Attempt.passed.is_(True))),
+        "part1_done": and_(
+            approved,
+            exists().where(PartCompletion.user_id == user, PartCompletion.part_id == part1),
+        ),
+        "part2_done": and_(
+            approved,
+            exists().where(PartCompletion.user_id == user, PartCompletion.part_id == part2),
+        ),
+        "passed": and_(approved, exists().where(Attempt.user_id == user, Attempt.passed.is_(True))),
         "certified": and_(approved, exists().where(Certification.user_id == user)),
     }
 
@@ -128,39 +139,61 @@ def funnel_by_organisation(filters: Filters) -> list[OrganisationRow]:
     for name, condition in _step_conditions().items():
         columns.append(func.sum(case((condition, 1), else_=0)).label(name))  # type: ignore[arg-type]
     rows = db.session.execute(
-        select(Application.organisation, *columns).where(*_cohort(filters))
-        .group_by(Application.organisation).order_by(Application.organisation)
+        select(Application.organisation, *columns)
+        .where(*_cohort(filters))
+        .group_by(Application.organisation)
+        .order_by(Application.organisation)
     ).all()
-    return [OrganisationRow(row.organisation, {step: int(getattr(row, step) or 0)
-                                               for step in FUNNEL_STEPS}) for row in rows]
+    return [
+        OrganisationRow(
+            row.organisation, {step: int(getattr(row, step) or 0) for step in FUNNEL_STEPS}
+        )
+        for row in rows
+    ]
 
 
 def _cohort_users(filters: Filters):
-    return (select(Application.user_id)
-            .where(Application.user_id.is_not(None), *_cohort(filters)).scalar_subquery())
+    return (
+        select(Application.user_id)
+        .where(Application.user_id.is_not(None), *_cohort(filters))
+        .scalar_subquery()
+    )
 
 
 def outcomes(filters: Filters) -> Outcomes:
     users = _cohort_users(filters)
     graded, passed = db.session.execute(
-        select(func.count(Attempt.id), func.coalesce(func.sum(case((Attempt.passed, 1),
-                                                                   else_=0)), 0))
-        .where(Attempt.status.in_(GRADED_STATUSES), Attempt.user_id.in_(users))).one()
-    first_pass = (select(Attempt.user_id, func.min(Attempt.number).label("n"))
-                  .where(Attempt.passed.is_(True), Attempt.user_id.in_(users))
-                  .group_by(Attempt.user_id).subquery())
+        select(
+            func.count(Attempt.id), func.coalesce(func.sum(case((Attempt.passed, 1), else_=0)), 0)
+        ).where(Attempt.status.in_(GRADED_STATUSES), Attempt.user_id.in_(users))
+    ).one()
+    first_pass = (
+        select(Attempt.user_id, func.min(Attempt.number).label("n"))
+        .where(Attempt.passed.is_(True), Attempt.user_id.in_(users))
+        .group_by(Attempt.user_id)
+        .subquery()
+    )
     people_passed, mean_attempts = db.session.execute(
-        select(func.count(first_pass.c.user_id), func.avg(first_pass.c.n))).one()
-    first_cert = (select(Certification.user_id, func.min(Certification.approved_at).label("at"))
-                  .group_by(Certification.user_id).subquery())
+        select(func.count(first_pass.c.user_id), func.avg(first_pass.c.n))
+    ).one()
+    first_cert = (
+        select(Certification.user_id, func.min(Certification.approved_at).label("at"))
+        .group_by(Certification.user_id)
+        .subquery()
+    )
     spans = db.session.execute(
         select(Application.user_id, Application.created_at, first_cert.c.at)
         .join(first_cert, first_cert.c.user_id == Application.user_id)
-        .where(*_cohort(filters))).all()
-    days = [(certified - applied).total_seconds() / 86400 for _, applied, certified in spans
-            if certified >= applied]
+        .where(*_cohort(filters))
+    ).all()
+    days = [
+        (certified - applied).total_seconds() / 86400
+        for _, applied, certified in spans
+        if certified >= applied
+    ]
     return Outcomes(
-        graded_attempts=int(graded), passed_attempts=int(passed),
+        graded_attempts=int(graded),
+        passed_attempts=int(passed),
         people_passed=int(people_passed or 0),
         attempts_per_pass=float(mean_attempts) if mean_attempts is not None else None,
         certified_people=len({user_id for user_id, _, _ in spans}),
@@ -172,27 +205,42 @@ def expiring_soon(filters: Filters, day: date | None = None) -> list[ExpiringRow
     day = day or today()
     horizon = day + timedelta(days=current_app.config["CERT_EXPIRING_SOON_DAYS"])
     stmt = select(Certification).where(
-        Certification.revoked_at.is_(None), Certification.superseded_by_id.is_(None),
-        or_(Certification.valid_until.between(day, horizon),
-            Certification.recertification_due.between(day, horizon)))
+        Certification.revoked_at.is_(None),
+        Certification.superseded_by_id.is_(None),
+        or_(
+            Certification.valid_until.between(day, horizon),
+            Certification.recertification_due.between(day, horizon),
+        ),
+    )
     if filters.organisation:
         stmt = stmt.where(Certification.organisation == filters.organisation)
-    rows = [ExpiringRow(c.holder_name, c.organisation, c.role_granted, c.ends_on, c.display_code)
-            for c in db.session.scalars(stmt) if day <= c.ends_on <= horizon]
+    rows = [
+        ExpiringRow(c.holder_name, c.organisation, c.role_granted, c.ends_on, c.display_code)
+        for c in db.session.scalars(stmt)
+        if day <= c.ends_on <= horizon
+    ]
     return sorted(rows, key=lambda r: (r.ends_on, r.name))
 
 
 def organisation_choices() -> list[str]:
-    return list(db.session.scalars(
-        select(Application.organisation).distinct().order_by(Application.organisation)))
+    return list(
+        db.session.scalars(
+            select(Application.organisation).distinct().order_by(Application.organisation)
+        )
+    )
 
 
 def build_dashboard(filters: Filters) -> Dashboard:
     per_org = funnel_by_organisation(filters)
     funnel = {step: sum(row.counts[step] for row in per_org) for step in FUNNEL_STEPS}
-    return Dashboard(filters=filters, funnel=funnel, organisations=per_org,
-                     outcomes=outcomes(filters), expiring=expiring_soon(filters),
-                     organisation_choices=organisation_choices())
+    return Dashboard(
+        filters=filters,
+        funnel=funnel,
+        organisations=per_org,
+        outcomes=outcomes(filters),
+        expiring=expiring_soon(filters),
+        organisation_choices=organisation_choices(),
+    )
 
 
 # -- charts ------------------------------------------------------------------------------------
@@ -216,8 +264,13 @@ class BarChart:
     bar_height: int = 24
 
 
-def bar_chart(items: list[tuple[str, int]], width: int = 640, label_width: int = 200,
-              bar_height: int = 24, gap: int = 8) -> BarChart:
+def bar_chart(
+    items: list[tuple[str, int]],
+    width: int = 640,
+    label_width: int = 200,
+    bar_height: int = 24,
+    gap: int = 8,
+) -> BarChart:
     """Horizontal bars scaled to the largest value (geometry only; the template draws it)."""
     top = max((value for _, value in items), default=0) or 1
     room = width - label_width - 60
@@ -225,7 +278,13 @@ def bar_chart(items: list[tuple[str, int]], width: int = 640, label_width: int =
     for index, (label, value) in enumerate(items):
         bar_width = room * value / top
         short = label if len(label) <= 26 else label[:25] + "…"  # the table has it in full
-        bars.append(Bar(short, value, index * (bar_height + gap), round(bar_width, 1),
-                        round(label_width + bar_width + 6, 1)))
-    return BarChart(bars, max(len(items), 1) * (bar_height + gap), width, label_width,
-                    bar_height)
+        bars.append(
+            Bar(
+                short,
+                value,
+                index * (bar_height + gap),
+                round(bar_width, 1),
+                round(label_width + bar_width + 6, 1),
+            )
+        )
+    return BarChart(bars, max(len(items), 1) * (bar_height + gap), width, label_width, bar_height)

@@ -30,6 +30,8 @@ STEP_LABELS = {
     "certified": _l("Certified"),
 }
 TABLES = ("funnel", "organisations", "outcomes", "expiring")
+
+
 def _date_arg(name: str, errors: list[str]) -> date | None:
     raw = (request.args.get(name) or "").strip()
     if not raw:
@@ -56,13 +58,18 @@ def table_rows(board: Dashboard, table: str) -> tuple[list[str], list[list[objec
     if table == "funnel":
         applied = board.funnel["applied"]
         return [_("Step"), _("People"), _("Share of applied (%)")], [
-            [str(STEP_LABELS[s]), board.funnel[s],
-             _number(100 * board.funnel[s] / applied if applied else None)]
-            for s in FUNNEL_STEPS]
+            [
+                str(STEP_LABELS[s]),
+                board.funnel[s],
+                _number(100 * board.funnel[s] / applied if applied else None),
+            ]
+            for s in FUNNEL_STEPS
+        ]
     if table == "organisations":
         return [_("Organisation"), *[str(STEP_LABELS[s]) for s in FUNNEL_STEPS]], [
             [row.organisation, *[row.counts[s] for s in FUNNEL_STEPS]]
-            for row in board.organisations]
+            for row in board.organisations
+        ]
     if table == "outcomes":
         o = board.outcomes
         return [_("Measure"), _("Value")], [
@@ -72,14 +79,28 @@ def table_rows(board: Dashboard, table: str) -> tuple[list[str], list[list[objec
             [_("People who passed"), o.people_passed],
             [_("Attempts per pass"), _number(o.attempts_per_pass, 2)],
             [_("People certified"), o.certified_people],
-            [_("Median days from application to certification"),
-             _number(o.median_days_to_certification)],
+            [
+                _("Median days from application to certification"),
+                _number(o.median_days_to_certification),
+            ],
         ]
     if table == "expiring":
-        return [_("Name"), _("Organisation"), _("Role"), _("Last valid day"),
-                _("Verification code")], [
-            [r.name, r.organisation, str(ROLE_LABELS.get(r.role, r.role)),  # type: ignore[call-overload]
-             r.ends_on.isoformat(), r.code] for r in board.expiring]
+        return [
+            _("Name"),
+            _("Organisation"),
+            _("Role"),
+            _("Last valid day"),
+            _("Verification code"),
+        ], [
+            [
+                r.name,
+                r.organisation,
+                str(ROLE_LABELS.get(r.role, r.role)),  # type: ignore[call-overload]
+                r.ends_on.isoformat(),
+                r.code,
+            ]
+            for r in board.expiring
+        ]
     raise KeyError(table)
 
 
@@ -89,13 +110,20 @@ def index():
     filters, errors = _filters()
     board = build_dashboard(filters)
     funnel_chart = bar_chart([(str(STEP_LABELS[s]), board.funnel[s]) for s in FUNNEL_STEPS])
-    org_chart = bar_chart([(row.organisation, row.counts["certified"])
-                           for row in board.organisations])
+    org_chart = bar_chart(
+        [(row.organisation, row.counts["certified"]) for row in board.organisations]
+    )
     tables = {name: table_rows(board, name) for name in TABLES}
     query = {k: v for k, v in request.args.items() if k in ("organisation", "from", "to") and v}
-    return render_template("certification/dashboard.html", board=board, tables=tables,
-                           funnel_chart=funnel_chart, org_chart=org_chart, errors=errors,
-                           query=query), 422 if errors else 200
+    return render_template(
+        "certification/dashboard.html",
+        board=board,
+        tables=tables,
+        funnel_chart=funnel_chart,
+        org_chart=org_chart,
+        errors=errors,
+        query=query,
+    ), 422 if errors else 200
 
 
 @bp.route("/<table>.csv")

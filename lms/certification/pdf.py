@@ -59,8 +59,11 @@ def certificate_pdf(cert: Certification, issuer: str) -> bytes:
     pdf.setFont(bold, 26)
     pdf.drawString(left, height - 40 * mm, "Intyg om godkännande")
     pdf.setFont(regular, 13)
-    pdf.drawString(left, height - 50 * mm,
-                   "Administratör av e-tjänstekort (SITHS) – utbildning och kunskapstest")
+    pdf.drawString(
+        left,
+        height - 50 * mm,
+        "Administratör av e-tjänstekort (SITHS) – utbildning och kunskapstest",
+    )
 
     approved = cert.approved_at.astimezone(STOCKHOLM).date().isoformat()
     rows = [
@@ -82,8 +85,9 @@ def certificate_pdf(cert: Certification, issuer: str) -> bytes:
         y -= 10 * mm
 
     size = 50 * mm
-    pdf.drawImage(ImageReader(io.BytesIO(qr_png(url))), left, y - size - 5 * mm,
-                  width=size, height=size)
+    pdf.drawImage(
+        ImageReader(io.BytesIO(qr_png(url))), left, y - size - 5 * mm, width=size, height=size
+    )
     pdf.setFont(regular, 11)
     text = pdf.beginText(left + size + 8 * mm, y - 12 * mm)
     text.setFont(regular, 11)
@@ -93,10 +97,13 @@ def certificate_pdf(cert: Certification, issuer: str) -> bytes:
 
     pdf.setFont(regular, 9)
     key_url = url.rsplit("/verify/", 1)[0] + "/verify/public-key.pem"
-    for offset, line in enumerate((
+    for offset, line in enumerate(
+        (
             f"Utfärdat av {issuer}. Godkännandet är digitalt signerat: den signerade posten",
             "(JSON, hämtas av innehavaren) kan kontrolleras mot plattformens publika nyckel",
-            key_url)):
+            key_url,
+        )
+    ):
         pdf.drawString(left, (30 - 5 * offset) * mm, line)
     pdf.showPage()
     pdf.save()

@@ -53,11 +53,14 @@ def due_reminders(today: date) -> list[DueReminder]:
     horizon = today + timedelta(days=max(points, default=0))
     oldest = today - timedelta(days=current_app.config["CERT_EXPIRED_NOTICE_WITHIN_DAYS"])
     rows = db.session.scalars(
-        select(Certification).where(
-            Certification.revoked_at.is_(None), Certification.superseded_by_id.is_(None),
-            or_(Certification.valid_until <= horizon,
-                Certification.recertification_due <= horizon))
-        .order_by(Certification.id)).all()
+        select(Certification)
+        .where(
+            Certification.revoked_at.is_(None),
+            Certification.superseded_by_id.is_(None),
+            or_(Certification.valid_until <= horizon, Certification.recertification_due <= horizon),
+        )
+        .order_by(Certification.id)
+    ).all()
     due: list[DueReminder] = []
     for cert in rows:
         ends_on = cert.ends_on
@@ -81,9 +84,14 @@ def _claim(item: DueReminder, now: datetime) -> bool:
     try:
         with db.session.begin_nested():
             for point in item.points:
-                db.session.add(CertificationReminder(
-                    certification_id=item.certification.id, kind=item.kind,
-                    days_before=point, sent_at=now))
+                db.session.add(
+                    CertificationReminder(
+                        certification_id=item.certification.id,
+                        kind=item.kind,
+                        days_before=point,
+                        sent_at=now,
+                    )
+                )
             db.session.flush()
     except IntegrityError:
         return False
@@ -101,9 +109,18 @@ def send_reminders(now: datetime | None = None) -> int:
         if holder is None or not _claim(item, now):
             continue
         template = "certification_expired" if item.kind == EXPIRED else "certification_reminder"
-        mails.append(queue_mail(holder.email, template, holder.locale or "sv", user=holder,
-                                cert=cert, days_left=item.days_left, kind=item.kind,
-                                ends_on=cert.ends_on))
+        mails.append(
+            queue_mail(
+                holder.email,
+                template,
+                holder.locale or "sv",
+                user=holder,
+                cert=cert,
+                days_left=item.days_left,
+                kind=item.kind,
+                ends_on=cert.ends_on,
+            )
+        )
         db.session.commit()
     deliver(mails)
     return len(mails)

@@ -26,8 +26,7 @@ bp = Blueprint("certification", __name__)
 
 ERRORS = {
     "not_awaiting_approval": _l("The person is not awaiting final approval (no undecided pass)."),
-    "no_application": _l("The person has no approved application, so the role sought is "
-                         "unknown."),
+    "no_application": _l("The person has no approved application, so the role sought is unknown."),
     "already_revoked": _l("The certification is already revoked."),
 }
 
@@ -48,8 +47,12 @@ def _no_store(response: Response) -> Response:
 @requires("certification.hold")
 def mine():
     certs = service.certifications_of(current_user)
-    return render_template("certification/mine.html", certifications=certs,
-                           today=service.today(), role_label=role_label)
+    return render_template(
+        "certification/mine.html",
+        certifications=certs,
+        today=service.today(),
+        role_label=role_label,
+    )
 
 
 def _own_certification(cert_id: int) -> Certification:
@@ -109,13 +112,21 @@ def candidate(user_id: int):
     user = _user_or_404(user_id)
     application = service.application_of(user)
     send_backs = db.session.scalars(
-        select(SendBack).where(SendBack.user_id == user.id).order_by(SendBack.decided_at)).all()
+        select(SendBack).where(SendBack.user_id == user.id).order_by(SendBack.decided_at)
+    ).all()
     return render_template(
-        "certification/candidate.html", person=user, application=application,
+        "certification/candidate.html",
+        person=user,
+        application=application,
         statements=statements_for(application.role_sought) if application else {},
-        role_label=role_label, progress=progress_for(user), attempts=attempts_of(user),
-        pending=service.pending_attempt(user), certifications=service.certifications_of(user),
-        send_backs=send_backs, today=service.today(), decision_form=ActionForm(),
+        role_label=role_label,
+        progress=progress_for(user),
+        attempts=attempts_of(user),
+        pending=service.pending_attempt(user),
+        certifications=service.certifications_of(user),
+        send_backs=send_backs,
+        today=service.today(),
+        decision_form=ActionForm(),
         send_back_form=ReasonForm(prefix="send_back"),
         revoke_form=lambda cert: ReasonForm(prefix=f"revoke{cert.id}", formdata=None),
     )
@@ -136,8 +147,15 @@ def approve(user_id: int):
     except service.CertificationError as exc:
         flash(str(ERRORS.get(exc.code, exc.code)), "error")
         return _back_to(user.id, 409)
-    flash(_("%(name)s is approved as %(role)s. Verification code: %(code)s.", name=user.name,
-            role=role_label(cert.role_granted), code=cert.display_code), "success")
+    flash(
+        _(
+            "%(name)s is approved as %(role)s. Verification code: %(code)s.",
+            name=user.name,
+            role=role_label(cert.role_granted),
+            code=cert.display_code,
+        ),
+        "success",
+    )
     return _back_to(user.id)
 
 
@@ -155,11 +173,17 @@ def send_back(user_id: int):
         flash(str(ERRORS.get(exc.code, exc.code)), "error")
         return _back_to(user.id, 409)
     if row.test_reopened:
-        flash(_("Sent back. The candidate has been told why, and the test is open again."),
-              "success")
+        flash(
+            _("Sent back. The candidate has been told why, and the test is open again."), "success"
+        )
     else:
-        flash(_("Sent back. The candidate has been told why. The test could not be reopened "
-                "automatically: it is recorded for follow-up."), "success")
+        flash(
+            _(
+                "Sent back. The candidate has been told why. The test could not be reopened "
+                "automatically: it is recorded for follow-up."
+            ),
+            "success",
+        )
     return _back_to(user.id)
 
 
@@ -170,9 +194,11 @@ def send_back(user_id: int):
 @requires("certification.decide")
 def certifications():
     rows = db.session.scalars(
-        select(Certification).order_by(Certification.approved_at.desc()).limit(500)).all()
-    return render_template("certification/list.html", certifications=rows,
-                           today=service.today(), role_label=role_label)
+        select(Certification).order_by(Certification.approved_at.desc()).limit(500)
+    ).all()
+    return render_template(
+        "certification/list.html", certifications=rows, today=service.today(), role_label=role_label
+    )
 
 
 @bp.route("/team/certifications/<int:cert_id>/revoke", methods=["POST"])
@@ -190,6 +216,11 @@ def revoke(cert_id: int):
     except service.CertificationError as exc:
         flash(str(ERRORS.get(exc.code, exc.code)), "error")
         return _back_to(cert.user_id, 409)
-    flash(_("The certification %(code)s is revoked and the holder has been told why.",
-            code=cert.display_code), "success")
+    flash(
+        _(
+            "The certification %(code)s is revoked and the holder has been told why.",
+            code=cert.display_code,
+        ),
+        "success",
+    )
     return _back_to(cert.user_id)

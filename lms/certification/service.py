@@ -119,38 +119,51 @@ def reopen_test(user: User, reason: str, actor: Any, now: datetime | None = None
 
 def _undecided():
     """Passed attempts that no approval or send-back has answered yet."""
-    return (Attempt.passed.is_(True)
-            & ~exists().where(Certification.attempt_id == Attempt.id)
-            & ~exists().where(SendBack.attempt_id == Attempt.id))
+    return (
+        Attempt.passed.is_(True)
+        & ~exists().where(Certification.attempt_id == Attempt.id)
+        & ~exists().where(SendBack.attempt_id == Attempt.id)
+    )
 
 
 def candidates() -> list[tuple[User, Attempt]]:
     """Everyone awaiting final approval with the passed attempt, oldest pass first (1 query)."""
     rows = db.session.execute(
-        select(User, Attempt).join(Attempt, Attempt.user_id == User.id)
-        .where(_undecided()).order_by(Attempt.graded_at, Attempt.id)
+        select(User, Attempt)
+        .join(Attempt, Attempt.user_id == User.id)
+        .where(_undecided())
+        .order_by(Attempt.graded_at, Attempt.id)
     ).all()
     return [(user, attempt) for user, attempt in rows]
 
 
 def pending_attempt(user: User) -> Attempt | None:
     return db.session.scalar(
-        select(Attempt).where(Attempt.user_id == user.id, _undecided())
-        .order_by(Attempt.graded_at.desc()).limit(1))
+        select(Attempt)
+        .where(Attempt.user_id == user.id, _undecided())
+        .order_by(Attempt.graded_at.desc())
+        .limit(1)
+    )
 
 
 def application_of(user: User) -> Application | None:
     """The approved application that made the user a trainee (the newest one)."""
     return db.session.scalar(
-        select(Application).where(Application.user_id == user.id,
-                                  Application.state == ApplicationState.APPROVED)
-        .order_by(Application.created_at.desc()).limit(1))
+        select(Application)
+        .where(Application.user_id == user.id, Application.state == ApplicationState.APPROVED)
+        .order_by(Application.created_at.desc())
+        .limit(1)
+    )
 
 
 def certifications_of(user: User) -> list[Certification]:
-    return list(db.session.scalars(
-        select(Certification).where(Certification.user_id == user.id)
-        .order_by(Certification.approved_at.desc(), Certification.id.desc())))
+    return list(
+        db.session.scalars(
+            select(Certification)
+            .where(Certification.user_id == user.id)
+            .order_by(Certification.approved_at.desc(), Certification.id.desc())
+        )
+    )
 
 
 def find_by_code(code: str) -> Certification | None:
@@ -181,25 +194,44 @@ def approve(user: User, approver: User, now: datetime | None = None) -> Certific
         raise CertificationError("no_application")
     course_version, bank_version = _versions()
     cert = Certification(
-        user_id=user.id, application_id=application.id, attempt_id=attempt.id,
-        holder_name=user.name, role_granted=application.role_sought,
+        user_id=user.id,
+        application_id=application.id,
+        attempt_id=attempt.id,
+        holder_name=user.name,
+        role_granted=application.role_sought,
         organisation=user.organisation or application.organisation,
-        approved_by_id=approver.id, approved_by_label=approver.email, approved_at=now,
+        approved_by_id=approver.id,
+        approved_by_label=approver.email,
+        approved_at=now,
         valid_until=local_date(now) + timedelta(days=current_app.config["CERT_VALIDITY_DAYS"]),
-        course_version=course_version, bank_version=attempt.bank_version or bank_version,
-        code=_new_code(), signature="", key_id="",
+        course_version=course_version,
+        bank_version=attempt.bank_version or bank_version,
+        code=_new_code(),
+        signature="",
+        key_id="",
     )
     cert.signature, cert.key_id = sign_record(signed_record(cert))
     db.session.add(cert)
     db.session.flush()
     superseded = _supersede_previous(cert, now)
-    record_event("certification.role_granted", actor=approver, target_type="certification",
-                 target_id=cert.id, to_state=CertificationStatus.VALID.value,
-                 details={"user_id": user.id, "role_granted": cert.role_granted,
-                          "organisation": cert.organisation, "attempt_id": attempt.id,
-                          "valid_until": cert.valid_until.isoformat(), "code": cert.code,
-                          "course_version": course_version, "bank_version": cert.bank_version,
-                          "supersedes": superseded})
+    record_event(
+        "certification.role_granted",
+        actor=approver,
+        target_type="certification",
+        target_id=cert.id,
+        to_state=CertificationStatus.VALID.value,
+        details={
+            "user_id": user.id,
+            "role_granted": cert.role_granted,
+            "organisation": cert.organisation,
+            "attempt_id": attempt.id,
+            "valid_until": cert.valid_until.isoformat(),
+            "code": cert.code,
+            "course_version": course_version,
+            "bank_version": cert.bank_version,
+            "supersedes": superseded,
+        },
+    )
     _commit_and_send([_mail(user, "certification_approved", cert=cert)])
     return cert
 
@@ -207,21 +239,27 @@ def approve(user: User, approver: User, now: datetime | None = None) -> Certific
 def _supersede_previous(cert: Certification, now: datetime) -> list[int]:
     previous = db.session.scalars(
         select(Certification).where(
-            Certification.user_id == cert.user_id, Certification.id != cert.id,
+            Certification.user_id == cert.user_id,
+            Certification.id != cert.id,
             Certification.role_granted == cert.role_granted,
-            Certification.revoked_at.is_(None), Certification.superseded_by_id.is_(None))
+            Certification.revoked_at.is_(None),
+            Certification.superseded_by_id.is_(None),
+        )
     ).all()
     for old in previous:
         old.superseded_by_id, old.superseded_at = cert.id, now
-        record_event("certification.superseded", target_type="certification", target_id=old.id,
-                     from_state=old.status_on(local_date(now)).value,
-                     to_state=CertificationStatus.SUPERSEDED.value,
-                     details={"superseded_by": cert.id})
+        record_event(
+            "certification.superseded",
+            target_type="certification",
+            target_id=old.id,
+            from_state=old.status_on(local_date(now)).value,
+            to_state=CertificationStatus.SUPERSEDED.value,
+            details={"superseded_by": cert.id},
+        )
     return [old.id for old in previous]
 
 
-def send_back(user: User, approver: User, reason: str,
-              now: datetime | None = None) -> SendBack:
+def send_back(user: User, approver: User, reason: str, now: datetime | None = None) -> SendBack:
     """Do not approve this time: the candidate is told why and the test reopens (if the quiz
     feature offers it)."""
     if not reason.strip():
@@ -229,21 +267,32 @@ def send_back(user: User, approver: User, reason: str,
     attempt = pending_attempt(user)
     if attempt is None:
         raise CertificationError("not_awaiting_approval")
-    row = SendBack(user_id=user.id, attempt_id=attempt.id, reason=reason.strip(),
-                   decided_by_id=approver.id, decided_at=now or utcnow())
+    row = SendBack(
+        user_id=user.id,
+        attempt_id=attempt.id,
+        reason=reason.strip(),
+        decided_by_id=approver.id,
+        decided_at=now or utcnow(),
+    )
     db.session.add(row)
     db.session.flush()
-    record_event("certification.sent_back", actor=approver, target_type="user",
-                 target_id=user.id, from_state="awaiting_final_approval", to_state="sent_back",
-                 details={"reason": row.reason, "attempt_id": attempt.id})
+    record_event(
+        "certification.sent_back",
+        actor=approver,
+        target_type="user",
+        target_id=user.id,
+        from_state="awaiting_final_approval",
+        to_state="sent_back",
+        details={"reason": row.reason, "attempt_id": attempt.id},
+    )
     row.test_reopened = reopen_test(user, row.reason, approver, now)
-    _commit_and_send([_mail(user, "certification_sent_back", reason=row.reason,
-                            test_reopened=row.test_reopened)])
+    _commit_and_send(
+        [_mail(user, "certification_sent_back", reason=row.reason, test_reopened=row.test_reopened)]
+    )
     return row
 
 
-def revoke(cert: Certification, approver: User, reason: str,
-           now: datetime | None = None) -> None:
+def revoke(cert: Certification, approver: User, reason: str, now: datetime | None = None) -> None:
     if not reason.strip():
         raise ValueError("a reason is required")
     now = now or utcnow()
@@ -251,12 +300,19 @@ def revoke(cert: Certification, approver: User, reason: str,
         raise CertificationError("already_revoked")
     before = cert.status_on(local_date(now))
     cert.revoked_at, cert.revoked_by_id, cert.revocation_reason = now, approver.id, reason.strip()
-    record_event("certification.revoked", actor=approver, target_type="certification",
-                 target_id=cert.id, from_state=before.value,
-                 to_state=CertificationStatus.REVOKED.value, details={"reason": reason.strip()})
+    record_event(
+        "certification.revoked",
+        actor=approver,
+        target_type="certification",
+        target_id=cert.id,
+        from_state=before.value,
+        to_state=CertificationStatus.REVOKED.value,
+        details={"reason": reason.strip()},
+    )
     holder = db.session.get(User, cert.user_id)
-    mails = [_mail(holder, "certification_revoked", cert=cert, reason=reason.strip())] \
-        if holder else []
+    mails = (
+        [_mail(holder, "certification_revoked", cert=cert, reason=reason.strip())] if holder else []
+    )
     _commit_and_send(mails)
 
 
@@ -266,8 +322,9 @@ class RecertificationResult:
     reopened: int
 
 
-def require_recertification(due: date, reason: str, actor: Any | None = None,
-                            now: datetime | None = None) -> RecertificationResult:
+def require_recertification(
+    due: date, reason: str, actor: Any | None = None, now: datetime | None = None
+) -> RecertificationResult:
     """A major change of the course or bank: every current certification must be renewed by
     `due` (inclusive). The holders are mailed and their test reopens."""
     now = now or utcnow()
@@ -275,10 +332,14 @@ def require_recertification(due: date, reason: str, actor: Any | None = None,
     if due < day:
         raise ValueError("the due date has passed")
     current = db.session.scalars(
-        select(Certification).where(
-            Certification.revoked_at.is_(None), Certification.superseded_by_id.is_(None),
-            Certification.valid_until >= day)
-        .order_by(Certification.id)).all()
+        select(Certification)
+        .where(
+            Certification.revoked_at.is_(None),
+            Certification.superseded_by_id.is_(None),
+            Certification.valid_until >= day,
+        )
+        .order_by(Certification.id)
+    ).all()
     mails: list[OutgoingMail] = []
     marked = reopened = 0
     for cert in current:
@@ -288,13 +349,18 @@ def require_recertification(due: date, reason: str, actor: Any | None = None,
             continue  # already due earlier (or the same day): idempotent
         cert.recertification_due, cert.recertification_reason = due, reason
         marked += 1
-        record_event("certification.recertification_required", actor=actor,
-                     target_type="certification",
-                     target_id=cert.id, details={"due": due.isoformat(), "reason": reason})
+        record_event(
+            "certification.recertification_required",
+            actor=actor,
+            target_type="certification",
+            target_id=cert.id,
+            details={"due": due.isoformat(), "reason": reason},
+        )
         holder = db.session.get(User, cert.user_id)
         if holder is not None:
             reopened += reopen_test(holder, reason, actor, now)
-            mails.append(_mail(holder, "recertification_required", cert=cert, due=due,
-                               reason=reason))
+            mails.append(
+                _mail(holder, "recertification_required", cert=cert, due=due, reason=reason)
+            )
     _commit_and_send(mails)
     return RecertificationResult(marked, reopened)

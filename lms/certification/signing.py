@@ -86,19 +86,22 @@ def public_key() -> Ed25519PublicKey:
 
 def public_key_pem(key: Ed25519PublicKey | None = None) -> bytes:
     return (key or public_key()).public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 def key_id(key: Ed25519PublicKey | None = None) -> str:
     """The first 16 hex digits of SHA-256 over the raw 32-byte public key."""
-    raw = (key or public_key()).public_bytes(serialization.Encoding.Raw,
-                                             serialization.PublicFormat.Raw)
+    raw = (key or public_key()).public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
 def canonical_bytes(record: dict[str, Any]) -> bytes:
-    return json.dumps(record, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=False).encode("utf-8")
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
 
 
 def sign_record(record: dict[str, Any]) -> tuple[str, str]:

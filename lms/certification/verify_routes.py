@@ -32,8 +32,9 @@ def _window() -> timedelta:
 
 def _throttled(ip: str) -> bool:
     cfg = current_app.config
-    return (is_throttled(MISS_SCOPE, ip, cfg["CERT_VERIFY_MAX_MISSES"], _window())
-            or is_throttled(LOOKUP_SCOPE, ip, cfg["CERT_VERIFY_MAX_LOOKUPS"], _window()))
+    return is_throttled(MISS_SCOPE, ip, cfg["CERT_VERIFY_MAX_MISSES"], _window()) or is_throttled(
+        LOOKUP_SCOPE, ip, cfg["CERT_VERIFY_MAX_LOOKUPS"], _window()
+    )
 
 
 def _private(response: Response, status: int = 200) -> tuple[Response, int]:
@@ -46,9 +47,15 @@ def _too_many() -> tuple[Response, int]:
     db.session.commit()
     minutes = current_app.config["CERT_VERIFY_WINDOW_MINUTES"]
     html = render_template(
-        "errors/error.html", code=429, title=_("Too many attempts"),
-        message=_("Too many codes have been checked from your network. Wait %(minutes)d "
-                  "minutes and try again.", minutes=minutes))
+        "errors/error.html",
+        code=429,
+        title=_("Too many attempts"),
+        message=_(
+            "Too many codes have been checked from your network. Wait %(minutes)d "
+            "minutes and try again.",
+            minutes=minutes,
+        ),
+    )
     response = Response(html, mimetype="text/html")
     response.headers["Retry-After"] = str(minutes * 60)
     return _private(response, 429)
@@ -72,8 +79,9 @@ def form():
     if normalised is None:
         hit(MISS_SCOPE, ip, _window())
         db.session.commit()
-        return _form(typed, _("A verification code has 10 letters and digits, for example "
-                              "7K3QD-M9X2A."), 422)
+        return _form(
+            typed, _("A verification code has 10 letters and digits, for example 7K3QD-M9X2A."), 422
+        )
     return redirect(url_for("verify.result", code=f"{normalised[:5]}-{normalised[5:]}"))
 
 
@@ -89,11 +97,13 @@ def result(code: str):
     if cert is None:
         hit(MISS_SCOPE, ip, _window())
         db.session.commit()
-        return _form(code, _("No certificate has this code. Check that you typed it "
-                             "correctly."), 404)
+        return _form(
+            code, _("No certificate has this code. Check that you typed it correctly."), 404
+        )
     db.session.commit()
     html = render_template(
-        "certification/verify_result.html", cert=cert,
+        "certification/verify_result.html",
+        cert=cert,
         status=cert.status_on(service.today()).value,
         role=str(ROLE_LABELS.get(cert.role_granted, cert.role_granted)),  # type: ignore[call-overload]
     )

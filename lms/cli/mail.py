@@ -9,8 +9,12 @@ mail = AppGroup("mail", help="Outgoing mail.")
 
 
 @mail.command("retry")
-@click.option("--all", "include_failed", is_flag=True,
-              help="Also retry messages that were given up after too many attempts.")
+@click.option(
+    "--all",
+    "include_failed",
+    is_flag=True,
+    help="Also retry messages that were given up after too many attempts.",
+)
 def retry(include_failed: bool) -> None:
     """Send every message still waiting (safe to run from cron)."""
     sent, waiting = retry_pending(include_failed)

@@ -26,8 +26,9 @@ def lesson_ids() -> set[str] | None:
     try:
         course = ContentStore(current_app.config["CONTENT_DIR"], check_interval=0).course()
     except Exception as exc:  # noqa: BLE001 - reported; the other rules still run
-        click.echo(f"warning: the course could not be loaded ({exc}); lesson ids not checked",
-                   err=True)
+        click.echo(
+            f"warning: the course could not be loaded ({exc}); lesson ids not checked", err=True
+        )
         return None
     return {lesson.id for lesson in course.lessons}
 
@@ -74,8 +75,7 @@ def _block(text: str | None) -> str | None:
 
 def question_yaml(question: Question, bank_category: str) -> dict[str, Any]:
     """The question as a bank entry, in the field order of quizzes/README.md."""
-    entry: dict[str, Any] = {"id": question.id, "version": question.version,
-                             "type": question.type}
+    entry: dict[str, Any] = {"id": question.id, "version": question.version, "type": question.type}
     if question.category != bank_category:
         entry["category"] = question.category
     if question.lesson is not None:
@@ -105,10 +105,14 @@ def question_yaml(question: Question, bank_category: str) -> dict[str, Any]:
 def bank_yaml(name: str, questions: list[Question]) -> str:
     """A bank file: `bank`, the most common category, then the questions."""
     category = Counter(q.category for q in questions).most_common(1)[0][0] if questions else name
-    document = {"bank": name, "category": category,
-                "questions": [question_yaml(q, category) for q in questions]}
-    text = yaml.dump(document, Dumper=_BankDumper, sort_keys=False, allow_unicode=True,
-                     width=10_000, indent=2)
+    document = {
+        "bank": name,
+        "category": category,
+        "questions": [question_yaml(q, category) for q in questions],
+    }
+    text = yaml.dump(
+        document, Dumper=_BankDumper, sort_keys=False, allow_unicode=True, width=10_000, indent=2
+    )
     # A blank line between questions, as in the hand-written banks.
     head, _, rest = text.partition("\n  - id: ")
     return head + "\n  - id: " + rest.replace("\n  - id: ", "\n\n  - id: ")
@@ -133,8 +137,10 @@ def import_gift(gift_file: Path, bank_name: str | None, force: bool) -> None:
         click.echo(str(problem))
     for question in questions:
         if question.lesson is None:
-            click.echo(f"{gift_file}:{question.source.line}: question '{question.id}' has no "
-                       "lesson; add lesson: before the bank is used")
+            click.echo(
+                f"{gift_file}:{question.source.line}: question '{question.id}' has no "
+                "lesson; add lesson: before the bank is used"
+            )
     if not questions:
         click.echo(f"no question could be imported from {gift_file}", err=True)
         raise SystemExit(1)
@@ -147,8 +153,12 @@ def import_gift(gift_file: Path, bank_name: str | None, force: bool) -> None:
 
 @quiz.command("export-gift")
 @click.argument("bank")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write BANK.gift into (default: quizzes/gift).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write BANK.gift into (default: quizzes/gift).",
+)
 def export_gift_command(bank: str, out_dir: Path | None) -> None:
     """Write BANK.gift (Moodle GIFT) from quizzes/banks/BANK.yaml."""
     quiz_dir = Path(current_app.config["QUIZ_DIR"])

@@ -14,8 +14,14 @@ ROLE_CHOICES = click.Choice([r.value for r in Role])
 
 @users.command("create")
 @click.argument("email")
-@click.option("--role", "roles", multiple=True, type=ROLE_CHOICES, required=True,
-              help="Role to grant; repeat for several.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    type=ROLE_CHOICES,
+    required=True,
+    help="Role to grant; repeat for several.",
+)
 @click.option("--name", default=None, help="Display name (default: the part before @).")
 @click.option("--password", default=None, help="Password; prompted for when omitted.")
 def create(email: str, roles: tuple[str, ...], name: str | None, password: str | None) -> None:
@@ -27,8 +33,9 @@ def create(email: str, roles: tuple[str, ...], name: str | None, password: str |
     if password_problem(password):
         raise click.BadParameter("at least 12 characters", param_hint="--password")
     try:
-        user = create_user(email, name or email.split("@")[0], {Role(r) for r in roles},
-                           password=password)
+        user = create_user(
+            email, name or email.split("@")[0], {Role(r) for r in roles}, password=password
+        )
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()

@@ -114,8 +114,7 @@ def lesson(lesson_id: str):
         changed_since_done=done_row is not None and done_row.content_hash != lesson.hash,
         previous=course.previous(lesson.id),
         following=following,
-        following_open=following is not None
-        and progress.for_part(following.part_id).unlocked,
+        following_open=following is not None and progress.for_part(following.part_id).unlocked,
         exercises=[catalog.get(ex) for ex in lesson.exercises],
         exercise_ids=lesson.exercises,
         exercise_url=exercise_url,
@@ -173,8 +172,10 @@ def _save_answers(part: Part) -> None:
     if not answered:
         flash(_("Choose an answer to at least one question."), "error")
     else:
-        flash(_("%(right)d of %(answered)d answers were right.", right=right, answered=answered),
-              "success" if right == answered else "info")
+        flash(
+            _("%(right)d of %(answered)d answers were right.", right=right, answered=answered),
+            "success" if right == answered else "info",
+        )
 
 
 @bp.route("/parts/<part_id>/checkpoint", methods=["GET", "POST"])
@@ -190,8 +191,9 @@ def checkpoint(part_id: str):
             abort(400)
         _save_answers(part)
         if service.part_complete(current_user, part) and not before.complete:
-            flash(_("All answers are right: you have completed this part of the course."),
-                  "success")
+            flash(
+                _("All answers are right: you have completed this part of the course."), "success"
+            )
         return redirect(url_for("course.checkpoint", part_id=part.id))
     progress = service.progress_for(current_user)
     course = get_store().course()
@@ -218,8 +220,9 @@ def search():
 @bp.route("/glossary")
 @requires("course.take")
 def glossary():
-    return render_template("course/glossary.html", entries=get_store().glossary(),
-                           course=get_store().course())
+    return render_template(
+        "course/glossary.html", entries=get_store().glossary(), course=get_store().course()
+    )
 
 
 @bp.route("/assets/<part_folder>/<path:filename>")

@@ -117,7 +117,8 @@ def sort_rows(rows: list[TraineeProgress], sort: str, descending: bool) -> list[
         return sorted(by_name, key=lambda r: r.seconds_spent, reverse=descending)
     if sort == "last":
         active = sorted(
-            (r for r in by_name if r.last_activity), key=lambda r: r.last_activity,  # type: ignore[arg-type, return-value]
+            (r for r in by_name if r.last_activity),
+            key=lambda r: r.last_activity,  # type: ignore[arg-type, return-value]
             reverse=descending,
         )
         return active + [r for r in by_name if not r.last_activity]

@@ -77,8 +77,13 @@ def _local(value: datetime | None) -> str:
 def _csv_row(row: TraineeProgress, part_ids: list[str]) -> list[object]:
     yes, no = _("yes"), _("no")
     cells: list[object] = [
-        row.name, row.email, row.organisation, row.lessons_done, row.lessons_total,
-        round(row.seconds_spent / 60), _local(row.last_activity),
+        row.name,
+        row.email,
+        row.organisation,
+        row.lessons_done,
+        row.lessons_total,
+        round(row.seconds_spent / 60),
+        _local(row.last_activity),
     ]
     for part_id in part_ids:
         result = row.checkpoints.get(part_id)
@@ -97,8 +102,13 @@ def export_csv() -> Response:
     sort, descending = _sorting()
     parts = get_store().course().parts
     header = [
-        _("Name"), _("Email"), _("Organisation"), _("Lessons done"), _("Lessons in the course"),
-        _("Minutes spent"), _("Last activity"),
+        _("Name"),
+        _("Email"),
+        _("Organisation"),
+        _("Lessons done"),
+        _("Lessons in the course"),
+        _("Minutes spent"),
+        _("Last activity"),
     ]
     for part in parts:
         header += [

@@ -15,8 +15,10 @@ from lms.models.types import utcnow
 def _email_validators(what):
     return [
         DataRequired(message=_l("Enter %(what)s.", what=what)),
-        Email(message=_l("Enter an email address in the form name@example.se."),
-              check_deliverability=False),
+        Email(
+            message=_l("Enter an email address in the form name@example.se."),
+            check_deliverability=False,
+        ),
         Length(max=254),
     ]
 
@@ -41,8 +43,9 @@ class ApplicationForm(FlaskForm):
     hsa_id = StringField(
         _l("HSA-id"),
         validators=[DataRequired(message=_l("Enter your HSA-id.")), Length(max=31)],
-        description=_l("For example SE2321000016-ABC1. You find it on Mina sidor under "
-                       "Organisation."),
+        description=_l(
+            "For example SE2321000016-ABC1. You find it on Mina sidor under Organisation."
+        ),
         render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     role_sought = RadioField(
@@ -68,9 +71,12 @@ class ApplicationForm(FlaskForm):
     def validate_hsa_id(self, field) -> None:
         value = (field.data or "").strip().upper()
         if not valid_hsa_id(value):
-            raise ValidationError(_l(
-                "The HSA-id should be SE, the organisation number (10 digits), a hyphen and "
-                "letters or digits, at most 31 characters – for example SE2321000016-ABC1."))
+            raise ValidationError(
+                _l(
+                    "The HSA-id should be SE, the organisation number (10 digits), a hyphen and "
+                    "letters or digits, at most 31 characters – for example SE2321000016-ABC1."
+                )
+            )
         field.data = value
 
     def validate_manager_email(self, field) -> None:
@@ -111,8 +117,13 @@ def attestation_form_for(statements: dict[str, object], formdata=None) -> Attest
         pass
 
     for key, text in statements.items():
-        setattr(_Form, f"st_{key}", BooleanField(
-            text, validators=[DataRequired(message=_l("Confirm this statement or stop here."))]))
+        setattr(
+            _Form,
+            f"st_{key}",
+            BooleanField(
+                text, validators=[DataRequired(message=_l("Confirm this statement or stop here."))]
+            ),
+        )
     form = _Form(formdata=formdata) if formdata is not None else _Form()
     form.statement_fields = [getattr(form, f"st_{key}") for key in statements]
     return form

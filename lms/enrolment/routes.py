@@ -57,12 +57,19 @@ def _token_gone(reason: str):
 def apply():
     form = ApplicationForm()
     if form.validate_on_submit():
-        app = service.submit_application(service.ApplicationInput(
-            name=form.name.data, email=form.email.data, organisation=form.organisation.data,
-            hsa_id=form.hsa_id.data, role_sought=form.role_sought.data,
-            manager_name=form.manager_name.data, manager_email=form.manager_email.data,
-            message=form.message.data or "", locale=str(get_locale() or "sv"),
-        ))
+        app = service.submit_application(
+            service.ApplicationInput(
+                name=form.name.data,
+                email=form.email.data,
+                organisation=form.organisation.data,
+                hsa_id=form.hsa_id.data,
+                role_sought=form.role_sought.data,
+                manager_name=form.manager_name.data,
+                manager_email=form.manager_email.data,
+                message=form.message.data or "",
+                locale=str(get_locale() or "sv"),
+            )
+        )
         return render_template("enrolment/submitted.html", application=app)
     return render_template("enrolment/apply.html", form=form)
 
@@ -77,24 +84,32 @@ def attest(token: str):
     except service.TransitionError:
         return _token_gone("used")
     statements = statements_for(app.role_sought)
-    form = attestation_form_for(statements, formdata=request.form if request.method == "POST"
-                                else None)
+    form = attestation_form_for(
+        statements, formdata=request.form if request.method == "POST" else None
+    )
     if request.method == "GET":
         form.manager_name.data = app.manager_name
     if form.validate_on_submit():
         try:
-            service.attest_by_form(token, service.AttestationInput(
-                manager_name=form.manager_name.data, manager_title=form.manager_title.data,
-                attested_on=form.attested_on.data, statements=list(statements),
-                confirmed=form.confirm.data,
-            ), request.remote_addr)
+            service.attest_by_form(
+                token,
+                service.AttestationInput(
+                    manager_name=form.manager_name.data,
+                    manager_title=form.manager_title.data,
+                    attested_on=form.attested_on.data,
+                    statements=list(statements),
+                    confirmed=form.confirm.data,
+                ),
+                request.remote_addr,
+            )
         except TokenError as exc:
             return _token_gone(exc.reason)
         except service.TransitionError:
             return _token_gone("used")
         return render_template("enrolment/attested.html", application=app)
-    return render_template("enrolment/attest.html", form=form, application=app,
-                           role_label=ROLE_LABELS[app.role_sought])
+    return render_template(
+        "enrolment/attest.html", form=form, application=app, role_label=ROLE_LABELS[app.role_sought]
+    )
 
 
 @bp.route("/application/<token>", methods=["GET"])
@@ -104,10 +119,15 @@ def applicant_status(token: str):
         app = service.application_for_applicant(token)
     except (TokenError, service.TransitionError) as exc:
         return _token_gone(getattr(exc, "reason", "unknown"))
-    return render_template("enrolment/status.html", application=app, token=token,
-                           upload_form=UploadForm(), withdraw_form=ActionForm(),
-                           role_label=ROLE_LABELS[app.role_sought],
-                           final=service.is_final(app))
+    return render_template(
+        "enrolment/status.html",
+        application=app,
+        token=token,
+        upload_form=UploadForm(),
+        withdraw_form=ActionForm(),
+        role_label=ROLE_LABELS[app.role_sought],
+        final=service.is_final(app),
+    )
 
 
 @bp.route("/application/<token>/upload", methods=["POST"])
@@ -127,24 +147,30 @@ def applicant_upload(token: str):
             messages = {
                 "empty": _("The file is empty."),
                 "too_large": _("The file is larger than 5 MB."),
-                "not_pdf": _("The file is not a PDF document. Scan or save the signed "
-                             "attestation as PDF and try again."),
+                "not_pdf": _(
+                    "The file is not a PDF document. Scan or save the signed "
+                    "attestation as PDF and try again."
+                ),
             }
             form.document.errors = [messages[exc.code]]
             status = 422
         except service.TransitionError:
-            form.document.errors = [_("The application is no longer waiting for an "
-                                      "attestation.")]
+            form.document.errors = [_("The application is no longer waiting for an attestation.")]
             status = 409
         else:
             flash(_("Thank you. The signed attestation is uploaded."), "success")
             return redirect(url_for("enrolment.applicant_status", token=token))
     else:
         status = 422
-    return render_template("enrolment/status.html", application=app, token=token,
-                           upload_form=form, withdraw_form=ActionForm(),
-                           role_label=ROLE_LABELS[app.role_sought],
-                           final=service.is_final(app)), status
+    return render_template(
+        "enrolment/status.html",
+        application=app,
+        token=token,
+        upload_form=form,
+        withdraw_form=ActionForm(),
+        role_label=ROLE_LABELS[app.role_sought],
+        final=service.is_final(app),
+    ), status
 
 
 @bp.route("/application/<token>/withdraw", methods=["POST"])
@@ -174,9 +200,14 @@ def queue():
     rows = db.session.scalars(
         service.queue_query(state=state, organisation=form.organisation.data, search=form.q.data)
     ).all()
-    return render_template("enrolment/queue.html", form=form, applications=rows,
-                           states=list(ApplicationState), selected_state=state,
-                           role_labels=ROLE_LABELS)
+    return render_template(
+        "enrolment/queue.html",
+        form=form,
+        applications=rows,
+        states=list(ApplicationState),
+        selected_state=state,
+        role_labels=ROLE_LABELS,
+    )
 
 
 def _application_or_404(app_id: int) -> Application:
@@ -196,10 +227,15 @@ def detail(app_id: int):
         .order_by(AuditEvent.at, AuditEvent.id)
     ).all()
     return render_template(
-        "enrolment/detail.html", application=app, history=history,
-        role_label=ROLE_LABELS[app.role_sought], statements=statements_for(app.role_sought),
-        reject_form=ReasonForm(prefix="reject"), withdraw_form=ReasonForm(prefix="withdraw"),
-        decision_form=ActionForm(), attestation_expired=service.attestation_expired(app),
+        "enrolment/detail.html",
+        application=app,
+        history=history,
+        role_label=ROLE_LABELS[app.role_sought],
+        statements=statements_for(app.role_sought),
+        reject_form=ReasonForm(prefix="reject"),
+        withdraw_form=ReasonForm(prefix="withdraw"),
+        decision_form=ActionForm(),
+        attestation_expired=service.attestation_expired(app),
         final=service.is_final(app),
     )
 
@@ -279,5 +315,10 @@ def attestation_document(attestation_id: int):
     path = service.upload_root() / att.upload_path
     if not path.is_file():
         abort(404)
-    return send_file(path, mimetype="application/pdf", as_attachment=True,
-                     download_name=f"lamplighetsintyg-{att.application_id}.pdf", max_age=0)
+    return send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"lamplighetsintyg-{att.application_id}.pdf",
+        max_age=0,
+    )

@@ -70,8 +70,14 @@ def _move(app: Application, to: ApplicationState, action: str, **audit: object) 
     current = ApplicationState(app.state)
     if to not in TRANSITIONS[current]:
         raise TransitionError(f"{current.value}->{to.value}", app)
-    record_event(action, target_type="application", target_id=app.id,
-                 from_state=current.value, to_state=to.value, **audit)  # type: ignore[arg-type]
+    record_event(
+        action,
+        target_type="application",
+        target_id=app.id,
+        from_state=current.value,
+        to_state=to.value,
+        **audit,
+    )  # type: ignore[arg-type]
     app.state = to.value
 
 
@@ -116,13 +122,23 @@ def submit_application(data: ApplicationInput) -> Application:
     )
     db.session.add(app)
     db.session.flush()
-    record_event("enrolment.submitted", target_type="application", target_id=app.id,
-                 to_state=S.SUBMITTED.value, actor_label=f"applicant:{app.email}")
-    applicant_token = issue_token(TokenPurpose.APPLICANT, _days("APPLICANT_LINK_TTL_DAYS"),
-                                  application_id=app.id, single_use=False)
+    record_event(
+        "enrolment.submitted",
+        target_type="application",
+        target_id=app.id,
+        to_state=S.SUBMITTED.value,
+        actor_label=f"applicant:{app.email}",
+    )
+    applicant_token = issue_token(
+        TokenPurpose.APPLICANT,
+        _days("APPLICANT_LINK_TTL_DAYS"),
+        application_id=app.id,
+        single_use=False,
+    )
     mails = [
-        queue_mail(app.email, "application_received", app.locale, application=app,
-                   token=applicant_token),
+        queue_mail(
+            app.email, "application_received", app.locale, application=app, token=applicant_token
+        ),
         *_request_attestation(app, actor_label="system"),
     ]
     _commit_and_send(mails)
@@ -131,13 +147,25 @@ def submit_application(data: ApplicationInput) -> Application:
 
 def _request_attestation(app: Application, *, actor_label: str | None = None) -> list[OutgoingMail]:
     revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id)
-    raw = issue_token(TokenPurpose.ATTESTATION, _days("ATTESTATION_LINK_TTL_DAYS"),
-                      application_id=app.id)
-    _move(app, S.AWAITING_ATTESTATION, "enrolment.attestation_requested",
-          details={"manager_email": app.manager_email}, actor_label=actor_label)
+    raw = issue_token(
+        TokenPurpose.ATTESTATION, _days("ATTESTATION_LINK_TTL_DAYS"), application_id=app.id
+    )
+    _move(
+        app,
+        S.AWAITING_ATTESTATION,
+        "enrolment.attestation_requested",
+        details={"manager_email": app.manager_email},
+        actor_label=actor_label,
+    )
     return [
-        queue_mail(app.manager_email, "attestation_request", app.locale, application=app,
-                   token=raw, days=current_app.config["ATTESTATION_LINK_TTL_DAYS"])
+        queue_mail(
+            app.manager_email,
+            "attestation_request",
+            app.locale,
+            application=app,
+            token=raw,
+            days=current_app.config["ATTESTATION_LINK_TTL_DAYS"],
+        )
     ]
 
 
@@ -174,12 +202,23 @@ def attest_by_form(raw_token: str, data: AttestationInput, ip: str | None) -> Ap
         raise ValueError("every statement must be confirmed")
     consume_token(token)
     app.attestations.append(
-        Attestation(method=AttestationMethod.FORM.value, manager_name=data.manager_name.strip(),
-                    manager_title=data.manager_title.strip(), attested_on=data.attested_on,
-                    statements=sorted(required), ip=ip)
+        Attestation(
+            method=AttestationMethod.FORM.value,
+            manager_name=data.manager_name.strip(),
+            manager_title=data.manager_title.strip(),
+            attested_on=data.attested_on,
+            statements=sorted(required),
+            ip=ip,
+        )
     )
-    _move(app, S.ATTESTED, "enrolment.attested", actor_label=f"manager:{app.manager_email}",
-          details={"method": "form"}, ip=ip)
+    _move(
+        app,
+        S.ATTESTED,
+        "enrolment.attested",
+        actor_label=f"manager:{app.manager_email}",
+        details={"method": "form"},
+        ip=ip,
+    )
     _commit_and_send([queue_mail(app.email, "application_attested", app.locale, application=app)])
     return app
 
@@ -195,14 +234,26 @@ def attest_by_upload(app: Application, stream: BinaryIO, filename: str) -> Appli
     data = read_pdf(stream, current_app.config["ATTESTATION_UPLOAD_MAX_BYTES"])
     stored = store_pdf(data, upload_root())
     app.attestations.append(
-        Attestation(method=AttestationMethod.UPLOAD.value, manager_name=app.manager_name,
-                    manager_title="", attested_on=utcnow().date(), statements=[],
-                    upload_name=filename[:255], upload_path=stored.path,
-                    upload_size=stored.size, upload_sha256=stored.sha256)
+        Attestation(
+            method=AttestationMethod.UPLOAD.value,
+            manager_name=app.manager_name,
+            manager_title="",
+            attested_on=utcnow().date(),
+            statements=[],
+            upload_name=filename[:255],
+            upload_path=stored.path,
+            upload_size=stored.size,
+            upload_sha256=stored.sha256,
+        )
     )
     revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id)
-    _move(app, S.ATTESTED, "enrolment.attested", actor_label=f"applicant:{app.email}",
-          details={"method": "upload", "sha256": stored.sha256, "size": stored.size})
+    _move(
+        app,
+        S.ATTESTED,
+        "enrolment.attested",
+        actor_label=f"applicant:{app.email}",
+        details={"method": "upload", "sha256": stored.sha256, "size": stored.size},
+    )
     _commit_and_send([])
     return app
 
@@ -228,15 +279,28 @@ def approve(app: Application, approver: User) -> User:
     user.locale = user.locale or app.locale
     app.user_id = user.id
     app.decided_at, app.decided_by_id = utcnow(), approver.id
-    _move(app, S.APPROVED, "enrolment.approved", actor=approver,
-          details={"role_sought": app.role_sought, "user_id": user.id})
+    _move(
+        app,
+        S.APPROVED,
+        "enrolment.approved",
+        actor=approver,
+        details={"role_sought": app.role_sought, "user_id": user.id},
+    )
     revoke_tokens(TokenPurpose.INVITATION, user_id=user.id)
     raw = issue_token(TokenPurpose.INVITATION, _days("INVITATION_TTL_DAYS"), user_id=user.id)
-    _commit_and_send([
-        queue_mail(app.email, "application_approved", app.locale, application=app, token=raw,
-                   days=current_app.config["INVITATION_TTL_DAYS"],
-                   has_password=user.password_hash is not None)
-    ])
+    _commit_and_send(
+        [
+            queue_mail(
+                app.email,
+                "application_approved",
+                app.locale,
+                application=app,
+                token=raw,
+                days=current_app.config["INVITATION_TTL_DAYS"],
+                has_password=user.password_hash is not None,
+            )
+        ]
+    )
     return user
 
 
@@ -246,21 +310,25 @@ def reject(app: Application, approver: User, reason: str) -> None:
     app.decided_at, app.decided_by_id, app.decision_reason = utcnow(), approver.id, reason.strip()
     _move(app, S.REJECTED, "enrolment.rejected", actor=approver, details={"reason": reason})
     revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id)
-    _commit_and_send([
-        queue_mail(app.email, "application_rejected", app.locale, application=app, reason=reason)
-    ])
+    _commit_and_send(
+        [queue_mail(app.email, "application_rejected", app.locale, application=app, reason=reason)]
+    )
 
 
 def withdraw(app: Application, *, by: User | None = None, reason: str = "") -> None:
     """Withdrawn by the candidate (through their link) or by an approver on their request."""
     label = None if by else f"applicant:{app.email}"
-    _move(app, S.WITHDRAWN, "enrolment.withdrawn", actor=by, actor_label=label,
-          details={"reason": reason} if reason else None)
+    _move(
+        app,
+        S.WITHDRAWN,
+        "enrolment.withdrawn",
+        actor=by,
+        actor_label=label,
+        details={"reason": reason} if reason else None,
+    )
     app.decided_at = utcnow()
     revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id)
-    _commit_and_send([
-        queue_mail(app.email, "application_withdrawn", app.locale, application=app)
-    ])
+    _commit_and_send([queue_mail(app.email, "application_withdrawn", app.locale, application=app)])
 
 
 def application_for_applicant(raw_token: str) -> Application:
@@ -271,8 +339,12 @@ def application_for_applicant(raw_token: str) -> Application:
     return app
 
 
-def queue_query(state: str | None = None, organisation: str | None = None,
-                role: str | None = None, search: str | None = None):
+def queue_query(
+    state: str | None = None,
+    organisation: str | None = None,
+    role: str | None = None,
+    search: str | None = None,
+):
     """The approvers' queue: open applications first, newest first within a state."""
     stmt = select(Application)
     if state:
@@ -283,8 +355,11 @@ def queue_query(state: str | None = None, organisation: str | None = None,
         stmt = stmt.where(Application.role_sought == role)
     if search:
         like = f"%{search}%"
-        stmt = stmt.where(Application.name.ilike(like) | Application.email.ilike(like)
-                          | Application.hsa_id.ilike(like))
+        stmt = stmt.where(
+            Application.name.ilike(like)
+            | Application.email.ilike(like)
+            | Application.hsa_id.ilike(like)
+        )
     return stmt.order_by(Application.created_at.desc())
 
 

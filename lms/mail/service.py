@@ -78,7 +78,9 @@ def _send_smtp(msg: EmailMessage) -> None:
     timeout = cfg["MAIL_TIMEOUT"]
     if cfg["MAIL_USE_TLS"]:
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(
-            cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=timeout,
+            cfg["MAIL_SERVER"],
+            cfg["MAIL_PORT"],
+            timeout=timeout,
             context=ssl.create_default_context(),
         )
     else:

@@ -31,16 +31,17 @@ class Certification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     application_id: Mapped[int | None] = mapped_column(
-        ForeignKey("applications.id", ondelete="SET NULL"))
+        ForeignKey("applications.id", ondelete="SET NULL")
+    )
     # The passed attempt this decision was about (one decision per passed attempt).
     attempt_id: Mapped[int | None] = mapped_column(
-        ForeignKey("quiz_attempts.id", ondelete="SET NULL"), unique=True)
+        ForeignKey("quiz_attempts.id", ondelete="SET NULL"), unique=True
+    )
     # Snapshots as printed on the certificate (the account may change later).
     holder_name: Mapped[str] = mapped_column(String(200))
     role_granted: Mapped[str] = mapped_column(String(30))  # a RoleSought value
     organisation: Mapped[str] = mapped_column(String(200), index=True)
-    approved_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_by_label: Mapped[str] = mapped_column(String(254))
     approved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     valid_until: Mapped[date] = mapped_column(Date, index=True)  # last valid day, inclusive
@@ -56,14 +57,16 @@ class Certification(db.Model):
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     revocation_reason: Mapped[str | None] = mapped_column(Text)
     superseded_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("certifications.id", ondelete="SET NULL"))
+        ForeignKey("certifications.id", ondelete="SET NULL")
+    )
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A major change of the course or bank: the holder must pass again by this day (inclusive).
     recertification_due: Mapped[date | None] = mapped_column(Date)
     recertification_reason: Mapped[str | None] = mapped_column(Text)
 
     reminders: Mapped[list[CertificationReminder]] = relationship(
-        back_populates="certification", cascade="all, delete-orphan", lazy="selectin")
+        back_populates="certification", cascade="all, delete-orphan", lazy="selectin"
+    )
 
     @property
     def ends_on(self) -> date:
@@ -95,7 +98,8 @@ class CertificationReminder(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     certification_id: Mapped[int] = mapped_column(
-        ForeignKey("certifications.id", ondelete="CASCADE"), index=True)
+        ForeignKey("certifications.id", ondelete="CASCADE"), index=True
+    )
     # "expiry" (before valid_until), "recertification" (before the due date), "expired" (0).
     kind: Mapped[str] = mapped_column(String(20))
     days_before: Mapped[int]
@@ -112,7 +116,8 @@ class SendBack(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     attempt_id: Mapped[int | None] = mapped_column(
-        ForeignKey("quiz_attempts.id", ondelete="SET NULL"), unique=True)
+        ForeignKey("quiz_attempts.id", ondelete="SET NULL"), unique=True
+    )
     reason: Mapped[str] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

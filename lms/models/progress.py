@@ -38,9 +38,7 @@ class CheckpointAnswer(db.Model):
     """Every answer is kept; the latest one per question counts."""
 
     __tablename__ = "checkpoint_answers"
-    __table_args__ = (
-        Index("ix_checkpoint_answers_user_question", "user_id", "question_id"),
-    )
+    __table_args__ = (Index("ix_checkpoint_answers_user_question", "user_id", "question_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

@@ -87,8 +87,11 @@ def given_texts(snapshot: dict[str, Any], response: Any) -> list[str]:
         return [_("True") if response else _("False")]
     if kind == "matching":
         rights = _by_key(snapshot["right"])
-        return [f"{left['text']} → {rights[response[left['key']]]['text']}"
-                for left in snapshot["left"] if response.get(left["key"]) in rights]
+        return [
+            f"{left['text']} → {rights[response[left['key']]]['text']}"
+            for left in snapshot["left"]
+            if response.get(left["key"]) in rights
+        ]
     if kind == "ordering":
         steps = _by_key(snapshot["steps"])
         return [f"{n}. {steps[k]['text']}" for n, k in enumerate(response, start=1) if k in steps]
@@ -101,17 +104,24 @@ def right_texts(snapshot: dict[str, Any]) -> list[str]:
     """The right answer as readable lines (only for a graded attempt's review)."""
     kind = snapshot["type"]
     if kind in ("single", "multiple"):
-        return [o["text"] for o in sorted(snapshot["options"], key=lambda o: o["index"])
-                if o["index"] in snapshot["correct"]]
+        return [
+            o["text"]
+            for o in sorted(snapshot["options"], key=lambda o: o["index"])
+            if o["index"] in snapshot["correct"]
+        ]
     if kind == "truefalse":
         return [_("True") if snapshot["answer"] else _("False")]
     if kind == "matching":
         rights = {item["index"]: item["text"] for item in snapshot["right"]}
-        return [f"{left['text']} → {rights[left['index']]}"
-                for left in sorted(snapshot["left"], key=lambda i: i["index"])]
+        return [
+            f"{left['text']} → {rights[left['index']]}"
+            for left in sorted(snapshot["left"], key=lambda i: i["index"])
+        ]
     if kind == "ordering":
-        return [f"{n}. {s['text']}" for n, s in
-                enumerate(sorted(snapshot["steps"], key=lambda s: s["index"]), start=1)]
+        return [
+            f"{n}. {s['text']}"
+            for n, s in enumerate(sorted(snapshot["steps"], key=lambda s: s["index"]), start=1)
+        ]
     if kind == "numeric":
         text = _number(snapshot["answer"])
         if snapshot.get("tolerance"):
@@ -132,13 +142,16 @@ def category_results(attempt: Attempt) -> list[CategoryResult]:
     points = {a.position: a.score or 0.0 for a in attempt.answers}
     found: dict[str, CategoryResult] = {}
     for position, snapshot in enumerate(attempt.questions, start=1):
-        row = found.setdefault(snapshot["category"], CategoryResult(
-            snapshot["category"], category_name(snapshot["category"])))
+        row = found.setdefault(
+            snapshot["category"],
+            CategoryResult(snapshot["category"], category_name(snapshot["category"])),
+        )
         row.points += points.get(position, 0.0)
         row.questions += 1
     order = list(attempt.settings.get("draw", {}))
-    return sorted(found.values(), key=lambda r: (order.index(r.category)
-                                                 if r.category in order else len(order)))
+    return sorted(
+        found.values(), key=lambda r: order.index(r.category) if r.category in order else len(order)
+    )
 
 
 def review_items(attempt: Attempt) -> list[ReviewItem]:

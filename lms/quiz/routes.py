@@ -59,12 +59,17 @@ def reason_message(reason: str, user: Any) -> str:
     messages = {
         service.OK: _("You can start the test when you are ready."),
         service.OPEN: _("You have a test in progress. Continue where you left off."),
-        service.PASSED: _("You have passed the knowledge test. Your result now awaits final "
-                          "approval by the SäkerID team."),
-        service.COURSE_INCOMPLETE: _("The test opens when you have completed both parts of "
-                                     "the course."),
-        service.NO_ATTEMPTS_LEFT: _("You have used all %(num)d attempts. Contact the SäkerID "
-                                    "team to go on.", num=test.max_attempts if test else 0),
+        service.PASSED: _(
+            "You have passed the knowledge test. Your result now awaits final "
+            "approval by the SäkerID team."
+        ),
+        service.COURSE_INCOMPLETE: _(
+            "The test opens when you have completed both parts of the course."
+        ),
+        service.NO_ATTEMPTS_LEFT: _(
+            "You have used all %(num)d attempts. Contact the SäkerID team to go on.",
+            num=test.max_attempts if test else 0,
+        ),
         service.UNAVAILABLE: _("The test is not available right now. Try again later."),
     }
     return messages.get(reason, reason)
@@ -95,10 +100,17 @@ def overview():
     attempts = service.attempts_of(current_user)
     test = service.current_test()
     return render_template(
-        "quiz/overview.html", test=test, ok=ok, reason=reason,
-        message=reason_message(reason, current_user), attempts=attempts,
+        "quiz/overview.html",
+        test=test,
+        ok=ok,
+        reason=reason,
+        message=reason_message(reason, current_user),
+        attempts=attempts,
         attempts_left=max(0, test.max_attempts - len(attempts)) if test else 0,
-        extra_minutes=service.extra_minutes_for(current_user), form=ActionForm(), when=when)
+        extra_minutes=service.extra_minutes_for(current_user),
+        form=ActionForm(),
+        when=when,
+    )
 
 
 @bp.post("/start")
@@ -141,12 +153,28 @@ def attempt_page():
     for position, snapshot in enumerate(attempt.questions, start=1):
         answer = saved.get(position)
         response = answer.response if answer is not None else None
-        questions.append({"position": position, "view": public_view(snapshot),
-                          "state": {"keys": set(), "matches": {}, "order": [], "text": "",
-                                    **_form_state(snapshot, response)},
-                          "answered": response not in (None, [], {})})
-    page = render_template("quiz/attempt.html", attempt=attempt, questions=questions,
-                           remaining=remaining_seconds(attempt), when=when, form=ActionForm())
+        questions.append(
+            {
+                "position": position,
+                "view": public_view(snapshot),
+                "state": {
+                    "keys": set(),
+                    "matches": {},
+                    "order": [],
+                    "text": "",
+                    **_form_state(snapshot, response),
+                },
+                "answered": response not in (None, [], {}),
+            }
+        )
+    page = render_template(
+        "quiz/attempt.html",
+        attempt=attempt,
+        questions=questions,
+        remaining=remaining_seconds(attempt),
+        when=when,
+        form=ActionForm(),
+    )
     return _no_store(make_response(page))
 
 
@@ -174,16 +202,22 @@ def save_answer():
         flash(closed, "error")
         return redirect(url_for(".result"))
     except service.InvalidAnswer:
-        message = _("The answer to question %(num)d could not be saved. Check it and try again.",
-                    num=position)
+        message = _(
+            "The answer to question %(num)d could not be saved. Check it and try again.",
+            num=position,
+        )
         if _wants_json():
             return _json("invalid", message, 422)
         flash(message, "error")
         return redirect(url_for(".attempt_page", _anchor=f"q{position}"))
     if _wants_json():
-        return _json("saved", _("Saved"), position=position,
-                     announcement=_("Question %(num)d: saved.", num=position),
-                     remaining_seconds=remaining_seconds(attempt))
+        return _json(
+            "saved",
+            _("Saved"),
+            position=position,
+            announcement=_("Question %(num)d: saved.", num=position),
+            remaining_seconds=remaining_seconds(attempt),
+        )
     flash(_("Your answer to question %(num)d is saved.", num=position), "success")
     return redirect(url_for(".attempt_page", _anchor=f"q{position}"))
 
@@ -203,8 +237,14 @@ def submit():
     if request.method == "POST" and form.validate_on_submit():
         graded = service.submit(attempt)
         return redirect(url_for(".result", attempt=graded.number))
-    page = render_template("quiz/submit.html", attempt=attempt, unanswered=_unanswered(attempt),
-                           remaining=remaining_seconds(attempt), form=form, when=when)
+    page = render_template(
+        "quiz/submit.html",
+        attempt=attempt,
+        unanswered=_unanswered(attempt),
+        remaining=remaining_seconds(attempt),
+        form=form,
+        when=when,
+    )
     return _no_store(make_response(page))
 
 
@@ -223,9 +263,16 @@ def result():
         return redirect(url_for(".attempt_page"))
     ok, reason = service.eligibility(current_user)
     page = render_template(
-        "quiz/result.html", attempt=chosen, categories=category_results(chosen),
-        review=review_items(chosen), review_mode=chosen.settings.get("review", "wrong"),
-        attempts=attempts, lesson_url=lesson_url, next_message=reason_message(reason,
-                                                                            current_user),
-        can_start=ok, when=when, form=ActionForm())
+        "quiz/result.html",
+        attempt=chosen,
+        categories=category_results(chosen),
+        review=review_items(chosen),
+        review_mode=chosen.settings.get("review", "wrong"),
+        attempts=attempts,
+        lesson_url=lesson_url,
+        next_message=reason_message(reason, current_user),
+        can_start=ok,
+        when=when,
+        form=ActionForm(),
+    )
     return _no_store(make_response(page))

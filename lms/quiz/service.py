@@ -109,14 +109,17 @@ def _in_current_round(user: Any):
 
 
 def round_attempts(user: Any) -> list[Attempt]:
-    return list(db.session.scalars(
-        select(Attempt).where(_in_current_round(user)).order_by(Attempt.number)))
+    return list(
+        db.session.scalars(select(Attempt).where(_in_current_round(user)).order_by(Attempt.number))
+    )
 
 
 def passed_attempt(user: Any) -> Attempt | None:
     return db.session.scalar(
-        select(Attempt).where(_in_current_round(user), Attempt.passed.is_(True))
-        .order_by(Attempt.number.desc()).limit(1)
+        select(Attempt)
+        .where(_in_current_round(user), Attempt.passed.is_(True))
+        .order_by(Attempt.number.desc())
+        .limit(1)
     )
 
 
@@ -128,22 +131,34 @@ def awaiting_final_approval(user: Any) -> bool:
     attempt = passed_attempt(user)
     if attempt is None:
         return False
-    decided = db.session.scalar(select(
-        exists().where(Certification.attempt_id == attempt.id)
-        | exists().where(SendBack.attempt_id == attempt.id)))
+    decided = db.session.scalar(
+        select(
+            exists().where(Certification.attempt_id == attempt.id)
+            | exists().where(SendBack.attempt_id == attempt.id)
+        )
+    )
     return not decided
 
 
-def reopen_test(user: Any, *, reason: str, actor: Any,
-                now: datetime | None = None) -> TestReopening:
+def reopen_test(
+    user: Any, *, reason: str, actor: Any, now: datetime | None = None
+) -> TestReopening:
     """Open the test again (send-back or recertification): earlier attempts stop counting. The
     caller commits."""
-    reopening = TestReopening(user_id=user.id, reason=reason,
-                              reopened_by_id=getattr(actor, "id", None),
-                              reopened_at=now or utcnow())
+    reopening = TestReopening(
+        user_id=user.id,
+        reason=reason,
+        reopened_by_id=getattr(actor, "id", None),
+        reopened_at=now or utcnow(),
+    )
     db.session.add(reopening)
-    record_event("quiz.reopened", actor=actor, target_type="user", target_id=user.id,
-                 details={"reason": reason})
+    record_event(
+        "quiz.reopened",
+        actor=actor,
+        target_type="user",
+        target_id=user.id,
+        details={"reason": reason},
+    )
     return reopening
 
 
@@ -230,8 +245,9 @@ def start_attempt(
     except DrawError as exc:
         raise NotEligible(UNAVAILABLE, str(exc)) from exc
     extra = extra_minutes_for(user)
-    number = (db.session.scalar(select(func.max(Attempt.number)).where(
-        Attempt.user_id == user.id)) or 0) + 1
+    number = (
+        db.session.scalar(select(func.max(Attempt.number)).where(Attempt.user_id == user.id)) or 0
+    ) + 1
     attempt = Attempt(
         user_id=user.id,
         number=number,
@@ -252,10 +268,19 @@ def start_attempt(
         if existing is None:
             raise
         return existing
-    record_event("quiz.started", actor=user, target_type="quiz_attempt", target_id=attempt.id,
-                 to_state=AttemptStatus.OPEN,
-                 details={"number": number, "deadline_at": attempt.deadline_at.isoformat(),
-                          "extra_minutes": extra, "bank_version": loaded.version})
+    record_event(
+        "quiz.started",
+        actor=user,
+        target_type="quiz_attempt",
+        target_id=attempt.id,
+        to_state=AttemptStatus.OPEN,
+        details={
+            "number": number,
+            "deadline_at": attempt.deadline_at.isoformat(),
+            "extra_minutes": extra,
+            "bank_version": loaded.version,
+        },
+    )
     db.session.commit()
     return attempt
 
@@ -286,8 +311,11 @@ def save_answer(
         raise InvalidAnswer("response", str(exc)) from exc
     claimed = db.session.execute(
         update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN,
-               Attempt.deadline_at >= now)
+        .where(
+            Attempt.id == attempt.id,
+            Attempt.status == AttemptStatus.OPEN,
+            Attempt.deadline_at >= now,
+        )
         .values(last_saved_at=now)
         .execution_options(synchronize_session=False)
     )
@@ -296,9 +324,16 @@ def save_answer(
         db.session.refresh(attempt)
         reason = "closed" if attempt.status == AttemptStatus.SUBMITTED else "time_up"
         raise AttemptClosed(reason)
-    _upsert_answer({"attempt_id": attempt.id, "position": position,
-                    "question_id": snapshot["id"], "version": snapshot["version"],
-                    "response": response, "saved_at": now})
+    _upsert_answer(
+        {
+            "attempt_id": attempt.id,
+            "position": position,
+            "question_id": snapshot["id"],
+            "version": snapshot["version"],
+            "response": response,
+            "saved_at": now,
+        }
+    )
     db.session.commit()
     answer = attempt.answer_at(position)
     assert answer is not None
@@ -311,8 +346,13 @@ def _grade(attempt: Attempt, now: datetime) -> None:
     for position, snapshot in enumerate(attempt.questions, start=1):
         answer = saved.get(position)
         if answer is None:  # unanswered: stored too, so statistics count it as a 0
-            answer = AttemptAnswer(position=position, question_id=snapshot["id"],
-                                   version=snapshot["version"], response=None, saved_at=now)
+            answer = AttemptAnswer(
+                position=position,
+                question_id=snapshot["id"],
+                version=snapshot["version"],
+                response=None,
+                saved_at=now,
+            )
             attempt.answers.append(answer)
         answer.score = _score(snapshot, answer.response)
         total += answer.score
@@ -335,10 +375,10 @@ def submit(attempt: Attempt, now: datetime | None = None) -> Attempt:
     claimed = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt_id, Attempt.status == AttemptStatus.OPEN)
-        .values(status=case((late, AttemptStatus.EXPIRED.value),
-                            else_=AttemptStatus.SUBMITTED.value),
-                submitted_at=case((late, Attempt.deadline_at),
-                                  else_=literal(now, UTCDateTime())))
+        .values(
+            status=case((late, AttemptStatus.EXPIRED.value), else_=AttemptStatus.SUBMITTED.value),
+            submitted_at=case((late, Attempt.deadline_at), else_=literal(now, UTCDateTime())),
+        )
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:
@@ -348,16 +388,31 @@ def submit(attempt: Attempt, now: datetime | None = None) -> Attempt:
     assert graded is not None
     _grade(graded, now)
     expired = graded.status == AttemptStatus.EXPIRED
-    details = {"number": graded.number, "score": graded.score, "max_score": graded.max_score,
-               "percent": graded.percent, "passed": graded.passed}
-    record_event("quiz.expired" if expired else "quiz.submitted",
-                 actor=_SYSTEM if expired else None, target_type="quiz_attempt",
-                 target_id=graded.id, from_state=AttemptStatus.OPEN, to_state=graded.status,
-                 details=details)
+    details = {
+        "number": graded.number,
+        "score": graded.score,
+        "max_score": graded.max_score,
+        "percent": graded.percent,
+        "passed": graded.passed,
+    }
+    record_event(
+        "quiz.expired" if expired else "quiz.submitted",
+        actor=_SYSTEM if expired else None,
+        target_type="quiz_attempt",
+        target_id=graded.id,
+        from_state=AttemptStatus.OPEN,
+        to_state=graded.status,
+        details=details,
+    )
     if graded.passed:
-        record_event("quiz.passed", actor=_SYSTEM if expired else None, target_type="user",
-                     target_id=graded.user_id, to_state="awaiting_final_approval",
-                     details={"attempt_id": graded.id, "percent": graded.percent})
+        record_event(
+            "quiz.passed",
+            actor=_SYSTEM if expired else None,
+            target_type="user",
+            target_id=graded.user_id,
+            to_state="awaiting_final_approval",
+            details={"attempt_id": graded.id, "percent": graded.percent},
+        )
     db.session.commit()
     return graded
 
@@ -366,8 +421,13 @@ def expire_overdue(now: datetime | None = None) -> int:
     """Grade every open attempt whose deadline has passed (lazily on each quiz request, and by
     `flask quiz expire` from cron), so an attempt ends even when its browser is gone."""
     now = now or utcnow()
-    ids = list(db.session.scalars(select(Attempt.id).where(
-        Attempt.status == AttemptStatus.OPEN, Attempt.deadline_at < now)))
+    ids = list(
+        db.session.scalars(
+            select(Attempt.id).where(
+                Attempt.status == AttemptStatus.OPEN, Attempt.deadline_at < now
+            )
+        )
+    )
     for attempt_id in ids:
         attempt = db.session.get(Attempt, attempt_id)
         if attempt is not None:
@@ -384,28 +444,49 @@ def grant_extra_time(
         raise ValueError(f"minutes must be 1..{MAX_EXTRA_MINUTES}")
     if not reason.strip():
         raise ValueError("a reason is required")
-    grant = ExtraTime(user_id=user.id, minutes=minutes, granted_by_id=approver.id,
-                      reason=reason.strip(), granted_at=now)
+    grant = ExtraTime(
+        user_id=user.id,
+        minutes=minutes,
+        granted_by_id=approver.id,
+        reason=reason.strip(),
+        granted_at=now,
+    )
     db.session.add(grant)
     extended = False
     current = open_attempt(user)
     if current is not None and current.deadline_at >= now:
-        extended = db.session.execute(
-            update(Attempt)
-            .where(Attempt.id == current.id, Attempt.status == AttemptStatus.OPEN,
-                   Attempt.deadline_at == current.deadline_at)
-            .values(deadline_at=current.deadline_at + timedelta(minutes=minutes),
-                    extra_minutes=current.extra_minutes + minutes)
-            .execution_options(synchronize_session=False)
-        ).rowcount == 1
-    record_event("quiz.extra_time_granted", actor=approver, target_type="user",
-                 target_id=user.id, details={"minutes": minutes, "reason": reason.strip(),
-                                             "open_attempt_extended": extended})
+        extended = (
+            db.session.execute(
+                update(Attempt)
+                .where(
+                    Attempt.id == current.id,
+                    Attempt.status == AttemptStatus.OPEN,
+                    Attempt.deadline_at == current.deadline_at,
+                )
+                .values(
+                    deadline_at=current.deadline_at + timedelta(minutes=minutes),
+                    extra_minutes=current.extra_minutes + minutes,
+                )
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            == 1
+        )
+    record_event(
+        "quiz.extra_time_granted",
+        actor=approver,
+        target_type="user",
+        target_id=user.id,
+        details={"minutes": minutes, "reason": reason.strip(), "open_attempt_extended": extended},
+    )
     db.session.commit()
     return grant
 
 
 def graded_attempts() -> list[Attempt]:
-    return list(db.session.scalars(
-        select(Attempt).where(Attempt.status.in_(GRADED_STATUSES))
-        .order_by(Attempt.graded_at, Attempt.id)))
+    return list(
+        db.session.scalars(
+            select(Attempt)
+            .where(Attempt.status.in_(GRADED_STATUSES))
+            .order_by(Attempt.graded_at, Attempt.id)
+        )
+    )

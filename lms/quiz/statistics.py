@@ -71,14 +71,25 @@ class Statistics:
 def _options_of(snapshot: dict[str, Any], counts: dict[str, int]) -> list[OptionRow]:
     qid, version, kind = snapshot["id"], snapshot["version"], snapshot["type"]
     if kind in ("single", "multiple"):
-        return [OptionRow(qid, version, str(o["index"]), o["text"],
-                          o["index"] in snapshot["correct"], counts.get(str(o["index"]), 0))
-                for o in sorted(snapshot["options"], key=lambda o: o["index"])]
+        return [
+            OptionRow(
+                qid,
+                version,
+                str(o["index"]),
+                o["text"],
+                o["index"] in snapshot["correct"],
+                counts.get(str(o["index"]), 0),
+            )
+            for o in sorted(snapshot["options"], key=lambda o: o["index"])
+        ]
     if kind == "truefalse":
-        return [OptionRow(qid, version, key, key, (key == "true") == snapshot["answer"],
-                          counts.get(key, 0)) for key in ("true", "false")]
-    return [OptionRow(qid, version, key, key, None, count)
-            for key, count in sorted(counts.items())]
+        return [
+            OptionRow(
+                qid, version, key, key, (key == "true") == snapshot["answer"], counts.get(key, 0)
+            )
+            for key in ("true", "false")
+        ]
+    return [OptionRow(qid, version, key, key, None, count) for key, count in sorted(counts.items())]
 
 
 def build_statistics(attempts: Sequence[Attempt] | None = None) -> Statistics:
@@ -92,23 +103,54 @@ def build_statistics(attempts: Sequence[Attempt] | None = None) -> Statistics:
             answer = saved.get(position)
             response = answer.response if answer is not None else None
             points = (answer.score or 0.0) if answer is not None else 0.0
-            items.append((snapshot["id"], snapshot["version"], points,
-                          chosen_option_keys(snapshot, response)))
+            items.append(
+                (
+                    snapshot["id"],
+                    snapshot["version"],
+                    points,
+                    chosen_option_keys(snapshot, response),
+                )
+            )
             first_snapshot.setdefault((snapshot["id"], snapshot["version"]), snapshot)
         population.append((items, attempt.score or 0.0))
     questions, options = [], []
     for stat in item_statistics(population):
         snapshot = first_snapshot[(stat.question_id, stat.version)]
-        questions.append(QuestionRow(
-            stat.question_id, stat.version, snapshot["category"], snapshot["type"],
-            snapshot["stem"].strip(), stat.responses, stat.facility, stat.discrimination,
-            stat.point_biserial, stat.flags))
+        questions.append(
+            QuestionRow(
+                stat.question_id,
+                stat.version,
+                snapshot["category"],
+                snapshot["type"],
+                snapshot["stem"].strip(),
+                stat.responses,
+                stat.facility,
+                stat.discrimination,
+                stat.point_biserial,
+                stat.flags,
+            )
+        )
         options.extend(_options_of(snapshot, stat.option_counts))
-    users = {u.id: u for u in db.session.scalars(
-        select(User).where(User.id.in_({a.user_id for a in attempts})))}
-    rows = [AttemptRow(a.id, users[a.user_id].name, users[a.user_id].email, a.number, a.status,
-                       a.started_at, a.submitted_at, a.score or 0.0, a.max_score or 0.0,
-                       a.percent or 0.0, bool(a.passed)) for a in attempts]
+    users = {
+        u.id: u
+        for u in db.session.scalars(select(User).where(User.id.in_({a.user_id for a in attempts})))
+    }
+    rows = [
+        AttemptRow(
+            a.id,
+            users[a.user_id].name,
+            users[a.user_id].email,
+            a.number,
+            a.status,
+            a.started_at,
+            a.submitted_at,
+            a.score or 0.0,
+            a.max_score or 0.0,
+            a.percent or 0.0,
+            bool(a.passed),
+        )
+        for a in attempts
+    ]
     return Statistics(questions, options, rows)
 
 
@@ -144,19 +186,69 @@ def table_csv(stats: Statistics, table: str) -> bytes:
     """One of the tables the statistics page shows: questions, options or attempts."""
     if table == "questions":
         return csv_bytes(
-            ["question_id", "version", "category", "type", "responses", "facility",
-             "discrimination", "point_biserial", "flags", "stem"],
-            [(r.question_id, r.version, r.category, r.type, r.responses, r.facility,
-              r.discrimination, r.point_biserial, r.flags, r.stem) for r in stats.questions])
+            [
+                "question_id",
+                "version",
+                "category",
+                "type",
+                "responses",
+                "facility",
+                "discrimination",
+                "point_biserial",
+                "flags",
+                "stem",
+            ],
+            [
+                (
+                    r.question_id,
+                    r.version,
+                    r.category,
+                    r.type,
+                    r.responses,
+                    r.facility,
+                    r.discrimination,
+                    r.point_biserial,
+                    r.flags,
+                    r.stem,
+                )
+                for r in stats.questions
+            ],
+        )
     if table == "options":
         return csv_bytes(
             ["question_id", "version", "option", "text", "right", "count"],
-            [(r.question_id, r.version, r.option, r.text, r.right, r.count)
-             for r in stats.options])
+            [(r.question_id, r.version, r.option, r.text, r.right, r.count) for r in stats.options],
+        )
     if table == "attempts":
         return csv_bytes(
-            ["attempt_id", "name", "email", "number", "status", "started_at", "submitted_at",
-             "score", "max_score", "percent", "passed"],
-            [(r.attempt_id, r.name, r.email, r.number, r.status, r.started_at, r.submitted_at,
-              r.score, r.max_score, r.percent, r.passed) for r in stats.attempts])
+            [
+                "attempt_id",
+                "name",
+                "email",
+                "number",
+                "status",
+                "started_at",
+                "submitted_at",
+                "score",
+                "max_score",
+                "percent",
+                "passed",
+            ],
+            [
+                (
+                    r.attempt_id,
+                    r.name,
+                    r.email,
+                    r.number,
+                    r.status,
+                    r.started_at,
+                    r.submitted_at,
+                    r.score,
+                    r.max_score,
+                    r.percent,
+                    r.passed,
+                )
+                for r in stats.attempts
+            ],
+        )
     raise KeyError(table)

@@ -41,36 +41,59 @@ def statistics():
         if export not in CSV_TABLES:
             abort(404)
         name = f"kunskapstest-{export}-{date.today().isoformat()}.csv"
-        return Response(table_csv(stats, export), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"',
-                                 "Cache-Control": "no-store"})
+        return Response(
+            table_csv(stats, export),
+            mimetype="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "Cache-Control": "no-store",
+            },
+        )
     options_by_question: dict[tuple[str, int], list] = {}
     for row in stats.options:
         options_by_question.setdefault((row.question_id, row.version), []).append(row)
-    return render_template("quiz/team_statistics.html", stats=stats,
-                           options_by_question=options_by_question, flag_labels=FLAG_LABELS,
-                           category_name=category_name, when=when)
+    return render_template(
+        "quiz/team_statistics.html",
+        stats=stats,
+        options_by_question=options_by_question,
+        flag_labels=FLAG_LABELS,
+        category_name=category_name,
+        when=when,
+    )
 
 
 class ExtraTimeForm(FlaskForm):
-    user_id = SelectField(_l("Trainee"), coerce=int,
-                          validators=[InputRequired(message=_l("Choose a trainee."))])
+    user_id = SelectField(
+        _l("Trainee"), coerce=int, validators=[InputRequired(message=_l("Choose a trainee."))]
+    )
     minutes = IntegerField(
         _l("Extra minutes"),
         description=_l("Added to every attempt, including one in progress."),
-        validators=[InputRequired(message=_l("Enter the number of minutes.")),
-                    NumberRange(min=1, max=service.MAX_EXTRA_MINUTES,
-                                message=_l("Enter 1 to %(max)d minutes.",
-                                           max=service.MAX_EXTRA_MINUTES))])
+        validators=[
+            InputRequired(message=_l("Enter the number of minutes.")),
+            NumberRange(
+                min=1,
+                max=service.MAX_EXTRA_MINUTES,
+                message=_l("Enter 1 to %(max)d minutes.", max=service.MAX_EXTRA_MINUTES),
+            ),
+        ],
+    )
     reason = TextAreaField(
-        _l("Reason"), description=_l("For example the accommodation the trainee asked for."),
-        validators=[DataRequired(message=_l("Give a reason.")), Length(max=1000)])
+        _l("Reason"),
+        description=_l("For example the accommodation the trainee asked for."),
+        validators=[DataRequired(message=_l("Give a reason.")), Length(max=1000)],
+    )
 
 
 def _trainees() -> list[User]:
-    return list(db.session.scalars(
-        select(User).join(UserRole).where(UserRole.role == Role.TRAINEE.value)
-        .order_by(User.name, User.email)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(UserRole)
+            .where(UserRole.role == Role.TRAINEE.value)
+            .order_by(User.name, User.email)
+        )
+    )
 
 
 @bp.route("/extra-time", methods=["GET", "POST"])
@@ -84,12 +107,27 @@ def extra_time():
         if trainee is None or not trainee.has_role(Role.TRAINEE):
             abort(404)
         service.grant_extra_time(current_user, trainee, form.minutes.data, form.reason.data)
-        flash(_("%(name)s now has %(num)d extra minutes on the test.", name=trainee.name,
-                num=service.extra_minutes_for(trainee)), "success")
+        flash(
+            _(
+                "%(name)s now has %(num)d extra minutes on the test.",
+                name=trainee.name,
+                num=service.extra_minutes_for(trainee),
+            ),
+            "success",
+        )
         return redirect(url_for(".extra_time"))
     grants = list(db.session.scalars(select(ExtraTime).order_by(ExtraTime.granted_at.desc())))
-    names = {u.id: u for u in db.session.scalars(select(User).where(
-        User.id.in_({g.user_id for g in grants} | {g.granted_by_id for g in grants if
-                                                   g.granted_by_id})))}
-    return render_template("quiz/team_extra_time.html", form=form, grants=grants, users=names,
-                           when=when)
+    names = {
+        u.id: u
+        for u in db.session.scalars(
+            select(User).where(
+                User.id.in_(
+                    {g.user_id for g in grants}
+                    | {g.granted_by_id for g in grants if g.granted_by_id}
+                )
+            )
+        )
+    }
+    return render_template(
+        "quiz/team_extra_time.html", form=form, grants=grants, users=names, when=when
+    )

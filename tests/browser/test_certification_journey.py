@@ -28,8 +28,13 @@ def _seed(app) -> None:
 
     with app.app_context():
         create_user("greta@example.se", "Greta Godkännare", {Role.APPROVER}, password=PASSWORD)
-        sara = create_user("sara@example.se", "Sara Exempelsson", {Role.TRAINEE},
-                           password=PASSWORD, organisation="Vårdcentralen Solna")
+        sara = create_user(
+            "sara@example.se",
+            "Sara Exempelsson",
+            {Role.TRAINEE},
+            password=PASSWORD,
+            organisation="Vårdcentralen Solna",
+        )
         db.session.flush()
         add_application(sara, organisation="Vårdcentralen Solna", role="id_administrator")
         add_attempt(sara)
@@ -49,14 +54,25 @@ def _qr_url(pdf: bytes, tmp_path) -> str:
     from pyzbar.pyzbar import decode
 
     (tmp_path / "cert.pdf").write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(tmp_path / "cert.pdf"),
-                    str(tmp_path / "cert")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "150",
+            "-singlefile",
+            str(tmp_path / "cert.pdf"),
+            str(tmp_path / "cert"),
+        ],
+        check=True,
+    )
     [symbol] = decode(Image.open(tmp_path / "cert.png"))
     return symbol.data.decode()
 
 
 def test_approver_approves_candidate_downloads_certificate_and_verification_shows_valid(
-        live_server, page, tmp_path):
+    live_server, page, tmp_path
+):
     from pypdf import PdfReader
 
     base = live_server.url

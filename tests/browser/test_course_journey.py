@@ -30,7 +30,8 @@ def _sign_in(page, base: str) -> None:
 
 
 def test_trainee_marks_a_lesson_done_and_resumes_at_the_next_after_signing_in_again(
-        live_server, page):
+    live_server, page
+):
     base = live_server.url
     _make_trainee(live_server.app)
 

@@ -31,7 +31,8 @@ def _make_approver(app) -> None:
 
 
 def test_candidate_applies_manager_attests_approver_approves_and_candidate_lands_in_course(
-        live_server, page):
+    live_server, page
+):
     base = live_server.url
     _make_approver(live_server.app)
 

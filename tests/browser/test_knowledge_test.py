@@ -58,8 +58,10 @@ def _saved_answers(app) -> int:
 
     with app.app_context():
         count = db.session.scalar(
-            select(func.count(AttemptAnswer.id)).join(Attempt)
-            .where(Attempt.status == "open", AttemptAnswer.response.is_not(None)))
+            select(func.count(AttemptAnswer.id))
+            .join(Attempt)
+            .where(Attempt.status == "open", AttemptAnswer.response.is_not(None))
+        )
         db.session.remove()
         return count or 0
 
@@ -99,8 +101,7 @@ def _hand_in(page) -> None:
     page.wait_for_url(re.compile(r"/test/result"))
 
 
-def test_trainee_fails_the_knowledge_test_once_and_then_passes(live_server, page,
-                                                                 monkeypatch):
+def test_trainee_fails_the_knowledge_test_once_and_then_passes(live_server, page, monkeypatch):
     from lms.quiz import service
 
     app, base = live_server.app, live_server.url
@@ -117,7 +118,9 @@ def test_trainee_fails_the_knowledge_test_once_and_then_passes(live_server, page
     assert page.locator("form.quiz-question").count() == 30
     # The clock is text from the server, then counted down by the script; the announcer is
     # silent until a threshold.
-    page.wait_for_function("/^\\d+:\\d\\d$/.test(document.getElementById('quiz-clock').textContent)")
+    page.wait_for_function(
+        "/^\\d+:\\d\\d$/.test(document.getElementById('quiz-clock').textContent)"
+    )
     assert page.locator("#quiz-announcer").text_content() == ""
 
     # First attempt: three answers, all wrong, saved by the page as they are chosen.
@@ -144,8 +147,11 @@ def test_trainee_fails_the_knowledge_test_once_and_then_passes(live_server, page
 
     with app.app_context():
         first = db.session.get(Attempt, 1)
-        db.session.execute(update(Attempt).where(Attempt.id == 1).values(
-            graded_at=first.graded_at - timedelta(hours=25)))
+        db.session.execute(
+            update(Attempt)
+            .where(Attempt.id == 1)
+            .values(graded_at=first.graded_at - timedelta(hours=25))
+        )
         db.session.commit()
         db.session.remove()
     page.goto(base + "/test/")

@@ -40,8 +40,12 @@ def approver(app, make_user):
 def make_candidate(app, make_user):
     """A trainee with an approved application and a passed attempt (awaiting final approval)."""
 
-    def make(name: str = "Sara Exempelsson", organisation: str = "Vårdcentralen Solna",
-             role: str = "id_administrator", email: str | None = None):
+    def make(
+        name: str = "Sara Exempelsson",
+        organisation: str = "Vårdcentralen Solna",
+        role: str = "id_administrator",
+        email: str | None = None,
+    ):
         email = email or f"cand{next(_counter)}@example.se"
         user = make_user(email, "trainee", name=name)
         user.organisation = organisation

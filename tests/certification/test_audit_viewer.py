@@ -14,8 +14,9 @@ from lms.models.audit import AuditEvent
 
 def _events(count: int, action: str = "test.thing", **kwargs) -> None:
     for n in range(count):
-        record_event(action, target_type="widget", target_id=n, actor_label="robot@example.se",
-                     **kwargs)
+        record_event(
+            action, target_type="widget", target_id=n, actor_label="robot@example.se", **kwargs
+        )
     db.session.commit()
 
 
@@ -38,8 +39,10 @@ def test_filters_by_action_actor_target_and_date(app, client, login_as):
     page = client.get("/admin/audit?actor=ROBOT").get_data(as_text=True)
     assert page.count("widget:") == 5
     today = datetime.now(UTC).date().isoformat()
-    assert client.get(f"/admin/audit?from={today}&to={today}").get_data(
-        as_text=True).count("widget:") == 5
+    assert (
+        client.get(f"/admin/audit?from={today}&to={today}").get_data(as_text=True).count("widget:")
+        == 5
+    )
     assert "widget:" not in client.get("/admin/audit?to=2020-01-01").get_data(as_text=True)
 
 
@@ -68,6 +71,10 @@ def test_csv_export_holds_the_filtered_entries_with_their_hashes(app, client, lo
     assert [row[3] for row in rows[1:]] == ["test.thing", "test.thing"]
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.seq == int(rows[1][0])))
     assert rows[1][-1] == event.entry_hash == entry_hash(event, rows[1][-2])
-    evil = list(csv.reader(io.StringIO(client.get("/admin/audit.csv?action=evil.thing")
-                                       .data.decode("utf-8-sig")), delimiter=";"))
+    evil = list(
+        csv.reader(
+            io.StringIO(client.get("/admin/audit.csv?action=evil.thing").data.decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
     assert evil[1][2] == "'=cmd|' /C calc'!A0"

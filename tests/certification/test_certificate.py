@@ -21,23 +21,33 @@ from lms.certification.pdf import certificate_pdf
 def _qr_payloads(pdf: bytes, tmp_path) -> list[str]:
     path = tmp_path / "certificate.pdf"
     path.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(path),
-                    str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", "-singlefile", str(path), str(tmp_path / "page")],
+        check=True,
+    )
     image = Image.open(tmp_path / "page.png")
     return [symbol.data.decode() for symbol in decode(image)]
 
 
 def test_pdf_is_a4_in_swedish_with_the_code_and_a_qr_code_to_the_verification_url(
-        app, holder, tmp_path):
+    app, holder, tmp_path
+):
     _, cert = holder
     pdf = certificate_pdf(cert, "SäkerID Academy")
     reader = PdfReader(io.BytesIO(pdf))
     page = reader.pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
     text = page.extract_text()
-    for expected in ("Intyg om godkännande", "Sara Exempelsson", "ID-administratör",
-                     "Vårdcentralen Solna", "2026-11-29", "2027-11-29", "course-v1",
-                     cert.display_code):
+    for expected in (
+        "Intyg om godkännande",
+        "Sara Exempelsson",
+        "ID-administratör",
+        "Vårdcentralen Solna",
+        "2026-11-29",
+        "2027-11-29",
+        "course-v1",
+        cert.display_code,
+    ):
         assert expected in text, expected
     fonts = {str(f.get_object()["/BaseFont"]) for f in page["/Resources"]["/Font"].values()}
     if Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").is_file():
@@ -45,8 +55,7 @@ def test_pdf_is_a4_in_swedish_with_the_code_and_a_qr_code_to_the_verification_ur
     assert _qr_payloads(pdf, tmp_path) == [f"http://localhost/verify/{cert.display_code}"]
 
 
-def test_holder_downloads_pdf_and_json_others_get_404(app, client, holder, make_user,
-                                                      login_user):
+def test_holder_downloads_pdf_and_json_others_get_404(app, client, holder, make_user, login_user):
     user, cert = holder
     login_user(user)
     response = client.get(f"/certificate/{cert.id}.pdf")
@@ -67,7 +76,8 @@ def _document(client, user, cert, login_user) -> dict:
 
 
 def test_signed_json_verifies_with_only_cryptography_and_fails_after_one_changed_byte(
-        app, client, holder, login_user):
+    app, client, holder, login_user
+):
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
@@ -79,8 +89,9 @@ def test_signed_json_verifies_with_only_cryptography_and_fails_after_one_changed
 
     # The snippet in docs/certification.md, with nothing from the platform.
     key = load_pem_public_key(pem)
-    message = json.dumps(document["record"], sort_keys=True, separators=(",", ":"),
-                         ensure_ascii=False).encode("utf-8")
+    message = json.dumps(
+        document["record"], sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
     key.verify(base64.b64decode(document["signature"]), message)
 
     tampered = bytearray(message)
@@ -94,7 +105,8 @@ def test_signed_json_verifies_with_only_cryptography_and_fails_after_one_changed
 
 
 def test_cli_verify_json_accepts_the_download_and_rejects_a_changed_byte(
-        app, client, runner, holder, login_user, tmp_path):
+    app, client, runner, holder, login_user, tmp_path
+):
     user, cert = holder
     raw = json.dumps(_document(client, user, cert, login_user), ensure_ascii=False).encode()
     good = tmp_path / "good.json"
@@ -103,7 +115,7 @@ def test_cli_verify_json_accepts_the_download_and_rejects_a_changed_byte(
     assert result.exit_code == 0 and "signature valid" in result.output
     bad = tmp_path / "bad.json"
     index = raw.index(b"Exempelsson")
-    bad.write_bytes(raw[:index] + b"F" + raw[index + 1:])
+    bad.write_bytes(raw[:index] + b"F" + raw[index + 1 :])
     result = runner.invoke(args=["certs", "verify-json", str(bad)])
     assert result.exit_code == 1 and "INVALID" in result.output
 

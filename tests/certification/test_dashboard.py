@@ -27,18 +27,30 @@ def fixed_today_and_parts(monkeypatch):
     monkeypatch.setattr(dashboard, "part_ids", lambda: ("del-1", "del-2"))
 
 
-def _person(make_user, org: str, *, state: str = "approved", attested: bool = True,
-            started: bool = False, parts: int = 0, attempts: tuple[bool, ...] = (),
-            applied: datetime = APPLIED):
+def _person(
+    make_user,
+    org: str,
+    *,
+    state: str = "approved",
+    attested: bool = True,
+    started: bool = False,
+    parts: int = 0,
+    attempts: tuple[bool, ...] = (),
+    applied: datetime = APPLIED,
+):
     user = make_user(f"p{uuid.uuid4().hex[:8]}@example.se", "trainee")
     user.organisation = org
     add_application(user, organisation=org, state=state, attested=attested, created_at=applied)
     if started:
-        db.session.add(LessonProgress(user_id=user.id, lesson_id="l1", first_opened_at=applied,
-                                      last_seen_at=applied))
+        db.session.add(
+            LessonProgress(
+                user_id=user.id, lesson_id="l1", first_opened_at=applied, last_seen_at=applied
+            )
+        )
     for part in ("del-1", "del-2")[:parts]:
-        db.session.add(PartCompletion(user_id=user.id, part_id=part, completed_at=applied,
-                                      course_version="v"))
+        db.session.add(
+            PartCompletion(user_id=user.id, part_id=part, completed_at=applied, course_version="v")
+        )
     for number, passed in enumerate(attempts, start=1):
         add_attempt(user, passed=passed, number=number, graded_at=applied + timedelta(days=5))
     db.session.commit()
@@ -48,8 +60,13 @@ def _person(make_user, org: str, *, state: str = "approved", attested: bool = Tr
 @pytest.fixture
 def population(app, make_user, approver):
     p = _person
-    p(make_user, "Region A", state="awaiting_attestation", attested=False,
-      applied=datetime(2026, 1, 15, 12, tzinfo=UTC))
+    p(
+        make_user,
+        "Region A",
+        state="awaiting_attestation",
+        attested=False,
+        applied=datetime(2026, 1, 15, 12, tzinfo=UTC),
+    )
     p(make_user, "Region A", state="attested")
     p(make_user, "Region A")
     p(make_user, "Region A", started=True, parts=1)
@@ -76,7 +93,8 @@ def test_funnel_and_outcomes_match_the_seeded_population(app, population):
     assert o.certified_people == 2
     assert o.median_days_to_certification == pytest.approx(15.0)
     assert [(r.name, r.ends_on) for r in board.expiring] == [
-        (population[1].name, date(2026, 12, 29))]
+        (population[1].name, date(2026, 12, 29))
+    ]
 
 
 def test_filters_by_organisation_and_period(app, population):
@@ -85,8 +103,9 @@ def test_filters_by_organisation_and_period(app, population):
     assert only_b.outcomes.graded_attempts == 2 and only_b.expiring == []
     recent = dashboard.build_dashboard(dashboard.Filters(date_from=date(2026, 6, 1)))
     assert recent.funnel["applied"] == 7
-    january = dashboard.build_dashboard(dashboard.Filters(date_from=date(2026, 1, 15),
-                                                          date_to=date(2026, 1, 15)))
+    january = dashboard.build_dashboard(
+        dashboard.Filters(date_from=date(2026, 1, 15), date_to=date(2026, 1, 15))
+    )
     assert list(january.funnel.values()) == [1, 0, 0, 0, 0, 0, 0, 0]
 
 
@@ -112,15 +131,16 @@ def test_csv_exports_hold_the_tables_numbers(app, client, population, approver, 
 
 
 def test_csv_cells_cannot_run_as_formulas(app, client, make_user, approver, login_user):
-    _person(make_user, "=HYPERLINK(\"http://evil\")")
+    _person(make_user, '=HYPERLINK("http://evil")')
     _person(make_user, "@SUM(A1)")
     login_user(approver)
     rows = _csv(client, "/team/dashboard/organisations.csv")
-    assert [row[0] for row in rows[1:]] == ["'=HYPERLINK(\"http://evil\")", "'@SUM(A1)"]
+    assert [row[0] for row in rows[1:]] == ['\'=HYPERLINK("http://evil")', "'@SUM(A1)"]
 
 
 def test_charts_are_accessible_svg_followed_by_tables_without_inline_styles(
-        app, client, population, approver, login_user):
+    app, client, population, approver, login_user
+):
     login_user(approver)
     page = client.get("/team/dashboard").get_data(as_text=True)
     assert page.count('role="img"') == 2
@@ -145,16 +165,29 @@ def _seed_people(start: int, stop: int) -> None:
         org = f"Org {n % 7}"
         add_application(user, organisation=org)
         db.session.add(LessonProgress(user_id=user.id, lesson_id="l1"))
-        db.session.add_all(PartCompletion(user_id=user.id, part_id=part, course_version="v")
-                           for part in ("del-1", "del-2"))
+        db.session.add_all(
+            PartCompletion(user_id=user.id, part_id=part, course_version="v")
+            for part in ("del-1", "del-2")
+        )
         attempt = add_attempt(user, passed=n % 3 != 0, number=1)
         if attempt.passed:
-            db.session.add(Certification(
-                user_id=user.id, attempt_id=attempt.id, holder_name=user.name,
-                role_granted="id_administrator", organisation=org, approved_by_label="x",
-                approved_at=T0, valid_until=date(2026, 12, 1) + timedelta(days=n % 90),
-                course_version="c", bank_version="b", code=f"B{n:09d}", signature="s",
-                key_id="k"))
+            db.session.add(
+                Certification(
+                    user_id=user.id,
+                    attempt_id=attempt.id,
+                    holder_name=user.name,
+                    role_granted="id_administrator",
+                    organisation=org,
+                    approved_by_label="x",
+                    approved_at=T0,
+                    valid_until=date(2026, 12, 1) + timedelta(days=n % 90),
+                    course_version="c",
+                    bank_version="b",
+                    code=f"B{n:09d}",
+                    signature="s",
+                    key_id="k",
+                )
+            )
     db.session.commit()
 
 

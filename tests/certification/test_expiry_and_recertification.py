@@ -69,33 +69,49 @@ def test_revoked_and_superseded_certifications_get_no_reminders(app, holder, app
     assert reminders.due_reminders(date(2027, 11, 20)) == []
 
 
-def test_revocation_needs_a_reason_mails_the_holder_and_is_audited(app, client, holder,
-                                                                  approver, login_user):
+def test_revocation_needs_a_reason_mails_the_holder_and_is_audited(
+    app, client, holder, approver, login_user
+):
     user, cert = holder
     login_user(approver)
-    assert client.post(f"/team/certifications/{cert.id}/revoke",
-                       data={f"revoke{cert.id}-reason": ""}).status_code == 422
-    response = client.post(f"/team/certifications/{cert.id}/revoke",
-                           data={f"revoke{cert.id}-reason": "Har slutat"})
+    assert (
+        client.post(
+            f"/team/certifications/{cert.id}/revoke", data={f"revoke{cert.id}-reason": ""}
+        ).status_code
+        == 422
+    )
+    response = client.post(
+        f"/team/certifications/{cert.id}/revoke", data={f"revoke{cert.id}-reason": "Har slutat"}
+    )
     assert response.status_code == 302
     db.session.refresh(cert)
     assert cert.revoked_at is not None and cert.revocation_reason == "Har slutat"
     assert cert.status_on(date(2026, 12, 1)).value == "revoked"
     mail = outbox_messages(app)[-1]
     assert mail.template == "certification_revoked" and "Har slutat" in mail.body_text
-    event = db.session.scalar(select(AuditEvent).where(
-        AuditEvent.action == "certification.revoked"))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "certification.revoked")
+    )
     assert (event.from_state, event.to_state) == ("valid", "revoked")
     with pytest.raises(service.CertificationError):
         service.revoke(cert, approver, "igen")
 
 
 def test_recertification_ends_validity_at_the_due_date_and_a_new_pass_supersedes(
-        app, runner, holder, approver, monkeypatch):
+    app, runner, holder, approver, monkeypatch
+):
     user, old = holder
     monkeypatch.setattr(service, "utcnow", lambda: T0 + timedelta(days=10))
-    result = runner.invoke(args=["certs", "require-recertification", "--due", "2027-03-31",
-                                 "--reason", "Ny version av kursen"])
+    result = runner.invoke(
+        args=[
+            "certs",
+            "require-recertification",
+            "--due",
+            "2027-03-31",
+            "--reason",
+            "Ny version av kursen",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "1 certification(s) marked" in result.output
     db.session.refresh(old)
@@ -127,8 +143,9 @@ def test_recertification_reopens_the_test_so_the_old_pass_no_longer_counts(app, 
 
     user, _ = holder
     assert quiz_service.passed_attempt(user) is not None
-    result = service.require_recertification(date(2027, 3, 31), "Ny bank",
-                                             now=T0 + timedelta(days=1))
+    result = service.require_recertification(
+        date(2027, 3, 31), "Ny bank", now=T0 + timedelta(days=1)
+    )
     assert (result.marked, result.reopened) == (1, 1)
     assert quiz_service.passed_attempt(user) is None
 

@@ -38,8 +38,9 @@ def test_approval_grants_the_role_sought_and_records_who_and_when(app, candidate
     assert (cert.course_version, cert.bank_version) == ("course-v1", "bank-v1")
     assert len(cert.code) == 10 and cert.display_code[5] == "-"
     assert cert.signature and cert.key_id
-    event = db.session.scalar(select(AuditEvent).where(
-        AuditEvent.action == "certification.role_granted"))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "certification.role_granted")
+    )
     assert event.actor_label == approver.email
     assert event.details["role_granted"] == "id_administrator"
     mail = outbox_messages(app)[-1]
@@ -84,25 +85,37 @@ def test_approval_ends_awaiting_final_approval(app, candidate, approver):
 def test_candidate_page_shows_the_whole_record(app, client, candidate, approver, login_user):
     login_user(approver)
     page = client.get(f"/team/candidates/{candidate.id}").get_data(as_text=True)
-    for text in ("Sara Exempelsson", "SE2321000016-ABC1", "Maria Chef", "Verksamhetschef",
-                 "Del 1: Grunder", "90 %", "sandbox-placeholder", 'id="send-back"'):
+    for text in (
+        "Sara Exempelsson",
+        "SE2321000016-ABC1",
+        "Maria Chef",
+        "Verksamhetschef",
+        "Del 1: Grunder",
+        "90 %",
+        "sandbox-placeholder",
+        'id="send-back"',
+    ):
         assert text in page, text
     listing = client.get("/team/candidates").get_data(as_text=True)
     assert f"/team/candidates/{candidate.id}" in listing
 
 
-def test_approve_and_send_back_through_the_pages(app, client, make_candidate, approver,
-                                                 login_user):
+def test_approve_and_send_back_through_the_pages(app, client, make_candidate, approver, login_user):
     first, second = make_candidate("Anna"), make_candidate("Bo")
     login_user(approver)
     response = client.post(f"/team/candidates/{first.id}/approve")
     assert response.status_code == 302
     assert db.session.scalar(select(Certification.user_id)) == first.id
     assert client.post(f"/team/candidates/{first.id}/approve").status_code == 409
-    assert client.post(f"/team/candidates/{second.id}/send-back",
-                       data={"send_back-reason": ""}).status_code == 422
-    client.post(f"/team/candidates/{second.id}/send-back",
-                data={"send_back-reason": "Komplettera intyget"})
+    assert (
+        client.post(
+            f"/team/candidates/{second.id}/send-back", data={"send_back-reason": ""}
+        ).status_code
+        == 422
+    )
+    client.post(
+        f"/team/candidates/{second.id}/send-back", data={"send_back-reason": "Komplettera intyget"}
+    )
     assert db.session.scalar(select(SendBack.reason)) == "Komplettera intyget"
 
 

@@ -41,7 +41,8 @@ def test_revoked(app, client, holder, approver):
     service.revoke(cert, approver, "Slutat sin tjänst")
     assert _status_on_page(client, cert) == "revoked"
     assert "Slutat sin tjänst" not in client.get(f"/verify/{cert.display_code}").get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_superseded_by_a_new_approval(app, client, holder, approver):
@@ -57,8 +58,9 @@ def test_superseded_by_a_new_approval(app, client, holder, approver):
 def test_the_form_accepts_the_code_as_people_type_it(app, client, holder, typed):
     _, cert = holder
     code = cert.display_code
-    value = typed.format(code=code, lower=code.lower(), bare=code.replace("-", ""),
-                         spaced=code.replace("-", " "))
+    value = typed.format(
+        code=code, lower=code.lower(), bare=code.replace("-", ""), spaced=code.replace("-", " ")
+    )
     response = client.get("/verify", query_string={"code": value})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/verify/{code}")
@@ -94,7 +96,11 @@ def test_many_lookups_of_known_codes_are_throttled_too(app, app_config, client, 
     _, cert = holder
     app.config["CERT_VERIFY_MAX_LOOKUPS"] = 3
     assert [client.get(f"/verify/{cert.display_code}").status_code for _ in range(4)] == [
-        200, 200, 200, 429]
+        200,
+        200,
+        200,
+        429,
+    ]
 
 
 def test_the_throttle_page_says_in_swedish_when_to_try_again(app, client):

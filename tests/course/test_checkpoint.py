@@ -45,7 +45,10 @@ def test_the_latest_answer_counts_and_every_answer_is_kept(app, trainee):
     service.answer_checkpoint(trainee, "cp-a", 0)  # a later wrong answer
     answers = db.session.scalars(select(CheckpointAnswer).order_by(CheckpointAnswer.id)).all()
     assert [(a.question_id, a.correct) for a in answers] == [
-        ("cp-a", True), ("cp-b", True), ("cp-a", False)]
+        ("cp-a", True),
+        ("cp-b", True),
+        ("cp-a", False),
+    ]
     assert service.latest_answers(trainee, _part())["cp-a"].correct is False
     # The completion recorded when all was right stays.
     assert service.part_complete(trainee, _part())
@@ -71,8 +74,9 @@ def test_the_checkpoint_page_does_not_reveal_the_right_option_before_answering(c
 
 
 def test_posting_answers_shows_right_and_wrong_with_feedback(client, trainee):
-    response = client.post("/course/parts/del-1/checkpoint",
-                           data={"answer-cp-a": "1", "answer-cp-b": "1"})
+    response = client.post(
+        "/course/parts/del-1/checkpoint", data={"answer-cp-a": "1", "answer-cp-b": "1"}
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "1 av 2 svar var rätt." in page
@@ -85,8 +89,11 @@ def test_posting_answers_shows_right_and_wrong_with_feedback(client, trainee):
 def test_all_right_through_the_page_completes_the_part(client, trainee):
     for lesson_id in ("p1-forsta", "p1-andra"):
         client.post(f"/course/lessons/{lesson_id}/done")
-    response = client.post("/course/parts/del-1/checkpoint",
-                           data={"answer-cp-a": "1", "answer-cp-b": "0"}, follow_redirects=True)
+    response = client.post(
+        "/course/parts/del-1/checkpoint",
+        data={"answer-cp-a": "1", "answer-cp-b": "0"},
+        follow_redirects=True,
+    )
     page = response.get_data(as_text=True)
     assert "du är klar med den här delen av kursen" in page
     assert "Du är klar med Del 1: Grunder." in page
@@ -94,7 +101,8 @@ def test_all_right_through_the_page_completes_the_part(client, trainee):
 
 
 def test_posting_no_answer_asks_for_one(client, trainee):
-    response = client.post("/course/parts/del-1/checkpoint", data={"answer-cp-a": "x"},
-                           follow_redirects=True)
+    response = client.post(
+        "/course/parts/del-1/checkpoint", data={"answer-cp-a": "x"}, follow_redirects=True
+    )
     assert "Välj ett svar på minst en fråga." in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(CheckpointAnswer)) == 0

@@ -14,8 +14,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(content_dir: Path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": "sqlite://",
-                      "CONTENT_DIR": str(content_dir)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": "sqlite://",
+            "CONTENT_DIR": str(content_dir),
+        }
+    )
     return app.test_cli_runner().invoke(args=["content", "check"])
 
 

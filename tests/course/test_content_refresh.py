@@ -8,9 +8,12 @@ from tests.course_content.builders import lesson_md, rewrite
 
 def test_editing_a_lesson_file_changes_the_page_without_restart(client, trainee, tiny_content):
     assert "Om kortläsare och kort." in client.get("/course/lessons/p1-forsta").get_data(
-        as_text=True)
-    rewrite(tiny_content / "del-1-a" / "01-forsta.md",
-            lesson_md("p1-forsta", "Första", "Helt ny text om PUK."))
+        as_text=True
+    )
+    rewrite(
+        tiny_content / "del-1-a" / "01-forsta.md",
+        lesson_md("p1-forsta", "Första", "Helt ny text om PUK."),
+    )
     page = client.get("/course/lessons/p1-forsta").get_data(as_text=True)
     assert "Helt ny text om PUK." in page
     assert "Om kortläsare och kort." not in page
@@ -18,8 +21,10 @@ def test_editing_a_lesson_file_changes_the_page_without_restart(client, trainee,
 
 def test_a_lesson_changed_after_it_was_done_is_flagged(client, trainee, tiny_content):
     client.post("/course/lessons/p1-forsta/done")
-    rewrite(tiny_content / "del-1-a" / "01-forsta.md",
-            lesson_md("p1-forsta", "Första", "Uppdaterad text."))
+    rewrite(
+        tiny_content / "del-1-a" / "01-forsta.md",
+        lesson_md("p1-forsta", "Första", "Uppdaterad text."),
+    )
     page = client.get("/course/lessons/p1-forsta").get_data(as_text=True)
     assert "Lektionen har uppdaterats sedan du markerade den som klar." in page
 

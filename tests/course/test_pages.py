@@ -11,8 +11,12 @@ from tests.course_content.builders import lesson_md
 @pytest.fixture
 def tiny_content(tmp_path):
     extra = "exercises: [ex-pin-byte, ex-okand]\n"
-    files = {**TINY_COURSE, "del-1-a/01-forsta.md": lesson_md(
-        "p1-forsta", "Första", "## Läsare\n\nOm kortläsare och kort.", extra)}
+    files = {
+        **TINY_COURSE,
+        "del-1-a/01-forsta.md": lesson_md(
+            "p1-forsta", "Första", "## Läsare\n\nOm kortläsare och kort.", extra
+        ),
+    }
     return write_course(tmp_path / "content", files)
 
 

@@ -14,8 +14,11 @@ def _part(part_id: str):
 
 
 def test_part_two_is_locked_for_a_new_trainee_with_a_clear_message(client, trainee):
-    for path in ("/course/lessons/p2-tredje", "/course/lessons/p2-tredje/print",
-                 "/course/parts/del-2/checkpoint"):
+    for path in (
+        "/course/lessons/p2-tredje",
+        "/course/lessons/p2-tredje/print",
+        "/course/parts/del-2/checkpoint",
+    ):
         response = client.get(path)
         assert response.status_code == 403, path
         page = response.get_data(as_text=True)

@@ -34,8 +34,7 @@ class _Collect(HTMLParser):
 
 @pytest.fixture
 def tiny_content(tmp_path):
-    files = {**TINY_COURSE,
-             "del-1-a/01-forsta.md": lesson_md("p1-forsta", "Första", HOSTILE_BODY)}
+    files = {**TINY_COURSE, "del-1-a/01-forsta.md": lesson_md("p1-forsta", "Första", HOSTILE_BODY)}
     return write_course(tmp_path / "content", files)
 
 

@@ -46,7 +46,8 @@ def test_rows_aggregate_lessons_time_checkpoints_and_parts(seeded):
 
 
 def test_the_report_uses_a_fixed_number_of_queries_whatever_the_number_of_trainees(
-        seeded, make_user):
+    seeded, make_user
+):
     def count_queries() -> int:
         statements: list[str] = []
 
@@ -66,13 +67,16 @@ def test_the_report_uses_a_fixed_number_of_queries_whatever_the_number_of_traine
     assert count_queries() == before <= 5
 
 
-@pytest.mark.parametrize("sort,direction,expected", [
-    ("name", "asc", ["Anna Ek", "Bo Zetterlund", "Örjan Åberg"]),  # Swedish order: Ö after Z
-    ("name", "desc", ["Örjan Åberg", "Bo Zetterlund", "Anna Ek"]),
-    ("done", "desc", ["Örjan Åberg", "Anna Ek", "Bo Zetterlund"]),
-    ("time", "desc", ["Örjan Åberg", "Anna Ek", "Bo Zetterlund"]),
-    ("last", "asc", ["Örjan Åberg", "Anna Ek", "Bo Zetterlund"]),
-])
+@pytest.mark.parametrize(
+    "sort,direction,expected",
+    [
+        ("name", "asc", ["Anna Ek", "Bo Zetterlund", "Örjan Åberg"]),  # Swedish order: Ö after Z
+        ("name", "desc", ["Örjan Åberg", "Bo Zetterlund", "Anna Ek"]),
+        ("done", "desc", ["Örjan Åberg", "Anna Ek", "Bo Zetterlund"]),
+        ("time", "desc", ["Örjan Åberg", "Anna Ek", "Bo Zetterlund"]),
+        ("last", "asc", ["Örjan Åberg", "Anna Ek", "Bo Zetterlund"]),
+    ],
+)
 def test_the_table_sorts_by_column_on_the_server(client, seeded, sort, direction, expected):
     login(client, "greta@example.se")
     page = client.get(f"/team/progress?sort={sort}&dir={direction}").get_data(as_text=True)

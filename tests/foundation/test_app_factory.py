@@ -20,7 +20,8 @@ def test_environment_overrides_instance_file_which_overrides_defaults(tmp_path, 
     instance = tmp_path / "instance"
     instance.mkdir()
     (instance / "config.py").write_text(
-        'SECRET_KEY = "from-file"\nBASE_URL = "https://file.example"\nLOGIN_MAX_FAILURES = 7\n')
+        'SECRET_KEY = "from-file"\nBASE_URL = "https://file.example"\nLOGIN_MAX_FAILURES = 7\n'
+    )
     monkeypatch.setattr(lms, "PROJECT_ROOT", tmp_path)
     monkeypatch.delenv("ACADEMY_SECRET_KEY", raising=False)
     monkeypatch.setenv("ACADEMY_BASE_URL", "https://env.example")
@@ -78,6 +79,11 @@ def test_locale_switch_ignores_unknown_language_and_foreign_redirects(client):
 
 def test_base_layout_has_landmarks_and_skip_link(client):
     page = client.get("/").data.decode()
-    for marker in ('<a class="skip-link" href="#main">', '<main id="main"', "<header",
-                   "<footer", "<nav aria-label="):
+    for marker in (
+        '<a class="skip-link" href="#main">',
+        '<main id="main"',
+        "<header",
+        "<footer",
+        "<nav aria-label=",
+    ):
         assert marker in page

@@ -25,8 +25,7 @@ def _restore_triggers(app):
     yield
     db.session.remove()  # an open read transaction would block the DDL on PostgreSQL
     with db.engine.begin() as conn:
-        for statement in drop_statements(conn.dialect.name) + create_statements(
-                conn.dialect.name):
+        for statement in drop_statements(conn.dialect.name) + create_statements(conn.dialect.name):
             conn.execute(text(statement))
 
 

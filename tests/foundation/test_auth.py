@@ -82,8 +82,9 @@ def test_password_reset_link_is_single_use_and_changes_password(app, client, mak
 
 
 def test_password_reset_for_unknown_email_sends_nothing_and_says_the_same(app, client):
-    response = client.post("/password/forgot", data={"email": "nobody@example.se"},
-                           follow_redirects=True)
+    response = client.post(
+        "/password/forgot", data={"email": "nobody@example.se"}, follow_redirects=True
+    )
     assert "Om adressen hör till ett konto" in response.data.decode()
     assert outbox_messages(app) == []
 
@@ -126,8 +127,9 @@ def test_session_cookie_is_hardened(client, make_user):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
-@pytest.mark.parametrize("base_url,secure", [("https://academy.example.se", True),
-                                              ("http://127.0.0.1:5000", False)])
+@pytest.mark.parametrize(
+    "base_url,secure", [("https://academy.example.se", True), ("http://127.0.0.1:5000", False)]
+)
 def test_secure_cookie_follows_base_url_scheme(app_config, base_url, secure):
     from lms import create_app
 
@@ -142,6 +144,8 @@ def test_passwords_are_stored_as_argon2_hashes(make_user):
 
 def test_login_redirect_ignores_foreign_next(client, make_user):
     make_user("elev@example.se", "trainee")
-    response = client.post("/login?next=https://evil.example/x",
-                           data={"email": "elev@example.se", "password": PASSWORD})
+    response = client.post(
+        "/login?next=https://evil.example/x",
+        data={"email": "elev@example.se", "password": PASSWORD},
+    )
     assert response.headers["Location"] == "/course/resume"

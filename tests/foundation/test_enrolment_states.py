@@ -18,24 +18,40 @@ VALID_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _input(**over) -> service.ApplicationInput:
-    data = dict(name="Sara Exempelsson", email="sara@example.se", organisation="Vårdcentralen",
-                hsa_id="SE2321000016-ABC1", role_sought="id_administrator",
-                manager_name="Maria Chef", manager_email="maria@example.se")
+    data = dict(
+        name="Sara Exempelsson",
+        email="sara@example.se",
+        organisation="Vårdcentralen",
+        hsa_id="SE2321000016-ABC1",
+        role_sought="id_administrator",
+        manager_name="Maria Chef",
+        manager_email="maria@example.se",
+    )
     data.update(over)
     return service.ApplicationInput(**data)
 
 
 def _attestation_token(app_row: Application) -> str:
-    mails = [m for m in outbox_messages(None) if m.template == "attestation_request"
-             and m.to_address == app_row.manager_email]
+    mails = [
+        m
+        for m in outbox_messages(None)
+        if m.template == "attestation_request" and m.to_address == app_row.manager_email
+    ]
     return link_in(mails[-1].body_text, "/attest/").removeprefix("/attest/")
 
 
 def _attest(app_row: Application) -> Application:
-    return service.attest_by_form(_attestation_token(app_row), service.AttestationInput(
-        manager_name="Maria Chef", manager_title="Enhetschef", attested_on=date.today(),
-        statements=list(service.statements_for(app_row.role_sought)), confirmed=True),
-        ip="10.0.0.1")
+    return service.attest_by_form(
+        _attestation_token(app_row),
+        service.AttestationInput(
+            manager_name="Maria Chef",
+            manager_title="Enhetschef",
+            attested_on=date.today(),
+            statements=list(service.statements_for(app_row.role_sought)),
+            confirmed=True,
+        ),
+        ip="10.0.0.1",
+    )
 
 
 @pytest.fixture
@@ -60,19 +76,31 @@ def test_manager_attestation_moves_to_attested_and_records_who(app):
     row = _attest(service.submit_application(_input()))
     assert row.state == "attested"
     assert row.current_attestation.manager_title == "Enhetschef"
-    event = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.action == "enrolment.attested")).one()
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "enrolment.attested")
+    ).one()
     assert event.actor_label == "manager:maria@example.se"
-    assert (event.from_state, event.to_state, event.ip) == ("awaiting_attestation", "attested",
-                                                          "10.0.0.1")
+    assert (event.from_state, event.to_state, event.ip) == (
+        "awaiting_attestation",
+        "attested",
+        "10.0.0.1",
+    )
 
 
 def test_attestation_needs_every_statement_confirmed(app):
     row = service.submit_application(_input())
     with pytest.raises(ValueError):
-        service.attest_by_form(_attestation_token(row), service.AttestationInput(
-            manager_name="M", manager_title="T", attested_on=date.today(),
-            statements=["employment"], confirmed=True), ip=None)
+        service.attest_by_form(
+            _attestation_token(row),
+            service.AttestationInput(
+                manager_name="M",
+                manager_title="T",
+                attested_on=date.today(),
+                statements=["employment"],
+                confirmed=True,
+            ),
+            ip=None,
+        )
     assert db.session.get(Application, row.id).state == "awaiting_attestation"
 
 
@@ -81,9 +109,17 @@ def test_attestation_link_is_single_use(app):
     token = _attestation_token(row)
     _attest(row)
     with pytest.raises(TokenError) as exc:
-        service.attest_by_form(token, service.AttestationInput(
-            manager_name="M", manager_title="T", attested_on=date.today(),
-            statements=list(service.statements_for(row.role_sought)), confirmed=True), ip=None)
+        service.attest_by_form(
+            token,
+            service.AttestationInput(
+                manager_name="M",
+                manager_title="T",
+                attested_on=date.today(),
+                statements=list(service.statements_for(row.role_sought)),
+                confirmed=True,
+            ),
+            ip=None,
+        )
     assert exc.value.reason == "used"
 
 
@@ -109,7 +145,8 @@ def test_approve_before_attestation_is_impossible(app, approver):
 def test_approve_with_expired_attestation_is_refused(app, approver):
     row = _attest(service.submit_application(_input()))
     row.current_attestation.created_at = utcnow() - timedelta(
-        days=app.config["ATTESTATION_VALID_DAYS"] + 1)
+        days=app.config["ATTESTATION_VALID_DAYS"] + 1
+    )
     db.session.commit()
     with pytest.raises(service.TransitionError) as exc:
         service.approve(row, approver)
@@ -145,8 +182,9 @@ def test_expired_invitation_is_refused(app, approver, client):
     row = _attest(service.submit_application(_input()))
     service.approve(row, approver)
     mail = [m for m in outbox_messages(app) if m.template == "application_approved"][-1]
-    for t in db.session.scalars(select(Token).where(
-            Token.purpose == TokenPurpose.INVITATION.value)).all():
+    for t in db.session.scalars(
+        select(Token).where(Token.purpose == TokenPurpose.INVITATION.value)
+    ).all():
         t.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     assert client.get(link_in(mail.body_text, "/invitation/")).status_code == 410
@@ -166,8 +204,11 @@ def test_reject_needs_reason_and_is_final(app, approver, stage):
         service.reject(row, approver, "   ")
     service.reject(row, approver, "Fel verksamhet")
     assert row.state == "rejected" and row.decision_reason == "Fel verksamhet"
-    for action in (lambda: service.approve(row, approver), lambda: service.withdraw(row),
-                   lambda: service.request_new_attestation(row)):
+    for action in (
+        lambda: service.approve(row, approver),
+        lambda: service.withdraw(row),
+        lambda: service.request_new_attestation(row),
+    ):
         with pytest.raises(service.TransitionError):
             action()
 
@@ -207,9 +248,13 @@ def test_upload_of_signed_pdf_attests_and_stores_outside_static(app):
 def test_every_transition_is_in_the_audit_log_with_states(app, approver):
     row = _attest(service.submit_application(_input()))
     service.approve(row, approver)
-    events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.target_type == "application").order_by(AuditEvent.id)).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.target_type == "application").order_by(AuditEvent.id)
+    ).all()
     assert [(e.from_state, e.to_state) for e in events] == [
-        (None, "submitted"), ("submitted", "awaiting_attestation"),
-        ("awaiting_attestation", "attested"), ("attested", "approved")]
+        (None, "submitted"),
+        ("submitted", "awaiting_attestation"),
+        ("awaiting_attestation", "attested"),
+        ("attested", "approved"),
+    ]
     assert events[-1].actor_id == approver.id

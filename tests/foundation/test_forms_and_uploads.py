@@ -13,9 +13,16 @@ from lms.models import Application
 from tests.conftest import link_in, outbox_messages
 from tests.foundation.test_enrolment_states import VALID_PDF, _input
 
-GOOD = {"name": "Sara Exempelsson", "email": "sara@example.se", "organisation": "Vårdcentralen",
-        "hsa_id": "SE2321000016-ABC1", "role_sought": "id_administrator",
-        "manager_name": "Maria Chef", "manager_email": "maria@example.se", "message": "Hej"}
+GOOD = {
+    "name": "Sara Exempelsson",
+    "email": "sara@example.se",
+    "organisation": "Vårdcentralen",
+    "hsa_id": "SE2321000016-ABC1",
+    "role_sought": "id_administrator",
+    "manager_name": "Maria Chef",
+    "manager_email": "maria@example.se",
+    "message": "Hej",
+}
 
 
 def _errors(html: str) -> list[str]:
@@ -25,19 +32,30 @@ def _errors(html: str) -> list[str]:
 def test_application_form_reports_each_bad_field_in_swedish_and_keeps_input(client):
     data = dict(GOOD, email="inte-en-adress", hsa_id="SE123-Å", manager_email="sara@example.se")
     html = client.post("/apply", data=data).data.decode()
-    assert _errors(html) == ["email", "hsa_id"] or set(_errors(html)) == {"email", "hsa_id",
-                                                                          "manager_email"}
+    assert _errors(html) == ["email", "hsa_id"] or set(_errors(html)) == {
+        "email",
+        "hsa_id",
+        "manager_email",
+    }
     assert "Det finns ett problem" in html
     assert "HSA-id ska bestå av SE" in html
     assert 'value="Sara Exempelsson"' in html and 'value="inte-en-adress"' in html
     assert 'aria-invalid="true"' in html
 
 
-@pytest.mark.parametrize("hsa_id,ok", [
-    ("SE2321000016-ABC1", True), ("se2321000016-abc1", True), ("SE162321000255-X9", True),
-    ("SE2321000016-", False), ("SE232100001-ABC", False), ("SE2321000016-ÅÄÖ", False),
-    ("SE2321000016-AB@C", False), ("SE2321000016-" + "A" * 19, False),
-])
+@pytest.mark.parametrize(
+    "hsa_id,ok",
+    [
+        ("SE2321000016-ABC1", True),
+        ("se2321000016-abc1", True),
+        ("SE162321000255-X9", True),
+        ("SE2321000016-", False),
+        ("SE232100001-ABC", False),
+        ("SE2321000016-ÅÄÖ", False),
+        ("SE2321000016-AB@C", False),
+        ("SE2321000016-" + "A" * 19, False),
+    ],
+)
 def test_hsa_id_format_is_checked(hsa_id, ok):
     assert service.valid_hsa_id(hsa_id.upper()) is ok
 
@@ -51,8 +69,15 @@ def test_valid_application_is_created_and_confirmed(app, client):
 def test_attestation_form_requires_every_statement_and_keeps_input(app, client):
     client.post("/apply", data=GOOD)
     path = link_in(outbox_messages(app)[-1].body_text, "/attest/")
-    response = client.post(path, data={"manager_name": "Maria", "manager_title": "Chef",
-                                       "attested_on": "2026-11-01", "confirm": "y"})
+    response = client.post(
+        path,
+        data={
+            "manager_name": "Maria",
+            "manager_title": "Chef",
+            "attested_on": "2026-11-01",
+            "confirm": "y",
+        },
+    )
     html = response.data.decode()
     assert "Bekräfta påståendet eller avbryt här." in html
     assert 'value="Chef"' in html
@@ -64,17 +89,24 @@ def _status_path(app) -> str:
     return link_in(mail.body_text, "/application/")
 
 
-@pytest.mark.parametrize("content,name,message", [
-    (b"\x89PNG\r\n\x1a\n" + b"0" * 200, "intyg.pdf", "inte ett PDF-dokument"),  # renamed PNG
-    (b"just some text", "intyg.pdf", "inte ett PDF-dokument"),
-    (b"%PDF-1.4\n" + b"0" * 200, "intyg.pdf", "inte ett PDF-dokument"),  # truncated PDF
-])
-def test_upload_rejects_files_that_are_not_pdf_whatever_their_name(app, client, content, name,
-                                                                   message):
+@pytest.mark.parametrize(
+    "content,name,message",
+    [
+        (b"\x89PNG\r\n\x1a\n" + b"0" * 200, "intyg.pdf", "inte ett PDF-dokument"),  # renamed PNG
+        (b"just some text", "intyg.pdf", "inte ett PDF-dokument"),
+        (b"%PDF-1.4\n" + b"0" * 200, "intyg.pdf", "inte ett PDF-dokument"),  # truncated PDF
+    ],
+)
+def test_upload_rejects_files_that_are_not_pdf_whatever_their_name(
+    app, client, content, name, message
+):
     client.post("/apply", data=GOOD)
     path = _status_path(app)
-    response = client.post(path + "/upload", data={"document": (io.BytesIO(content), name)},
-                           content_type="multipart/form-data")
+    response = client.post(
+        path + "/upload",
+        data={"document": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422 and message in response.data.decode()
     assert Application.query.one().state == "awaiting_attestation"
 
@@ -83,27 +115,34 @@ def test_upload_rejects_oversize_file(app, client):
     app.config["ATTESTATION_UPLOAD_MAX_BYTES"] = 1000
     client.post("/apply", data=GOOD)
     big = VALID_PDF[:-7] + b"0" * 2000 + b"\n%%EOF\n"
-    response = client.post(_status_path(app) + "/upload",
-                           data={"document": (io.BytesIO(big), "intyg.pdf")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        _status_path(app) + "/upload",
+        data={"document": (io.BytesIO(big), "intyg.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422 and "större än 5 MB" in response.data.decode()
 
 
 def test_request_over_the_size_cap_is_refused_before_reading(app, client):
     app.config["MAX_CONTENT_LENGTH"] = 2000
     client.post("/apply", data=GOOD)
-    response = client.post(_status_path(app) + "/upload",
-                           data={"document": (io.BytesIO(b"0" * 5000), "x.pdf")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        _status_path(app) + "/upload",
+        data={"document": (io.BytesIO(b"0" * 5000), "x.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 413
 
 
 def test_real_pdf_with_other_extension_is_accepted_and_served_only_to_approvers(
-        app, client, login_as):
+    app, client, login_as
+):
     client.post("/apply", data=GOOD)
-    response = client.post(_status_path(app) + "/upload",
-                           data={"document": (io.BytesIO(VALID_PDF), "intyg.txt")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        _status_path(app) + "/upload",
+        data={"document": (io.BytesIO(VALID_PDF), "intyg.txt")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302
     row = Application.query.one()
     assert row.state == "attested"

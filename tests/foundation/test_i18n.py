@@ -12,8 +12,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_every_message_is_translated_to_swedish():
     with (ROOT / "lms/translations/sv/LC_MESSAGES/messages.po").open("rb") as fh:
         catalog = read_po(fh)
-    untranslated = [m.id for m in catalog if m.id and not (
-        all(m.string) if isinstance(m.string, tuple) else m.string)]
+    untranslated = [
+        m.id
+        for m in catalog
+        if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)
+    ]
     assert untranslated == []
 
 
@@ -25,9 +28,26 @@ def test_catalog_has_every_message_in_the_code():
 
     with tempfile.TemporaryDirectory() as tmp:
         pot = Path(tmp) / "messages.pot"
-        subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
-                        "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "."],
-                       cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "babel.messages.frontend",
+                "extract",
+                "-F",
+                "babel.cfg",
+                "-k",
+                "_l",
+                "-k",
+                "lazy_gettext",
+                "-o",
+                str(pot),
+                ".",
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         with pot.open("rb") as fh:
             wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
     with (ROOT / "lms/translations/sv/LC_MESSAGES/messages.po").open("rb") as fh:

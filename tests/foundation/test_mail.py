@@ -18,15 +18,15 @@ class _User:
 
 
 def _queue(app, locale="sv"):
-    mail = queue_mail("erik@example.se", "password_reset", locale, user=_User(), token="tok",
-                      hours=2)
+    mail = queue_mail(
+        "erik@example.se", "password_reset", locale, user=_User(), token="tok", hours=2
+    )
     db.session.commit()
     return mail
 
 
 def _use_smtp(app, port):
-    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port,
-                      MAIL_TIMEOUT=3)
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=3)
 
 
 def test_mail_is_delivered_to_a_real_smtp_server(app, smtp_server):

@@ -16,8 +16,14 @@ def test_migrations_downgrade_to_empty_and_upgrade_again(app):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()
     tables = set(inspect(db.engine).get_table_names())
-    assert {"users", "applications", "attestations", "audit_events", "outgoing_mail",
-            "tokens"} <= tables
+    assert {
+        "users",
+        "applications",
+        "attestations",
+        "audit_events",
+        "outgoing_mail",
+        "tokens",
+    } <= tables
 
 
 def test_models_match_the_migrations(app):

@@ -68,29 +68,56 @@ GET_ROUTES: dict[str, tuple[int, int, int, int]] = {
 CSRF_EXEMPT = {"/ca/ocsp"}
 # Routes opened by a secret link rather than a role; tested in the journey tests.
 TOKEN_ROUTES = {
-    "/attest/<token>", "/application/<token>", "/application/<token>/upload",
-    "/application/<token>/withdraw", "/password/reset/<token>", "/invitation/<token>",
+    "/attest/<token>",
+    "/application/<token>",
+    "/application/<token>/upload",
+    "/application/<token>/withdraw",
+    "/password/reset/<token>",
+    "/invitation/<token>",
 }
 POST_ONLY = {
-    "/logout", "/locale/<code>", "/team/applications/<int:app_id>/approve",
-    "/team/applications/<int:app_id>/reject", "/team/applications/<int:app_id>/withdraw",
+    "/logout",
+    "/locale/<code>",
+    "/team/applications/<int:app_id>/approve",
+    "/team/applications/<int:app_id>/reject",
+    "/team/applications/<int:app_id>/withdraw",
     "/team/applications/<int:app_id>/new-attestation",
-    "/test/start", "/test/answer",
+    "/test/start",
+    "/test/answer",
     "/course/lessons/<lesson_id>/done",
-    "/team/candidates/<int:user_id>/approve", "/team/candidates/<int:user_id>/send-back",
+    "/team/candidates/<int:user_id>/approve",
+    "/team/candidates/<int:user_id>/send-back",
     "/team/certifications/<int:cert_id>/revoke",
 }
 # Values for the placeholders of course routes (the real course in content/).
-COURSE_IDS = {"lesson_id": "p1-valkommen", "part_id": "del-1",
-              "part_folder": "del-1-grunder", "filename": "img/saknas.png"}
-RULE_PLACEHOLDERS = {"{app_id}": "<int:app_id>", "{attestation_id}": "<int:attestation_id>",
-                     "{lesson_id}": "<lesson_id>", "{part_id}": "<part_id>",
-                     "{part_folder}": "<part_folder>", "{filename}": "<path:filename>",
-                     "{cert_id}": "<int:cert_id>", "{user_id}": "<int:user_id>",
-                     "{table}": "<table>", "{verify_code}": "<code>",
-                     "{slug}": "<slug>", "{encoded}": "<path:encoded>"}
-CERTIFICATION_IDS = {"cert_id": 999999, "user_id": 999999, "table": "funnel",
-                     "verify_code": "AAAAA-AAAAA", "slug": "root", "encoded": "AAAA"}
+COURSE_IDS = {
+    "lesson_id": "p1-valkommen",
+    "part_id": "del-1",
+    "part_folder": "del-1-grunder",
+    "filename": "img/saknas.png",
+}
+RULE_PLACEHOLDERS = {
+    "{app_id}": "<int:app_id>",
+    "{attestation_id}": "<int:attestation_id>",
+    "{lesson_id}": "<lesson_id>",
+    "{part_id}": "<part_id>",
+    "{part_folder}": "<part_folder>",
+    "{filename}": "<path:filename>",
+    "{cert_id}": "<int:cert_id>",
+    "{user_id}": "<int:user_id>",
+    "{table}": "<table>",
+    "{verify_code}": "<code>",
+    "{slug}": "<slug>",
+    "{encoded}": "<path:encoded>",
+}
+CERTIFICATION_IDS = {
+    "cert_id": 999999,
+    "user_id": 999999,
+    "table": "funnel",
+    "verify_code": "AAAAA-AAAAA",
+    "slug": "root",
+    "encoded": "AAAA",
+}
 
 
 @pytest.fixture
@@ -101,12 +128,16 @@ def uploaded_application(app):
 
 
 @pytest.mark.parametrize("role_index,role", list(enumerate(ROLES)))
-def test_every_route_answers_each_role_as_intended(app, client, login_as, uploaded_application,
-                                                   role_index, role):
+def test_every_route_answers_each_role_as_intended(
+    app, client, login_as, uploaded_application, role_index, role
+):
     login_as(*(() if role == "anonymous" else (role,)))
-    ids = {"app_id": uploaded_application.id,
-           "attestation_id": uploaded_application.current_attestation.id, **COURSE_IDS,
-           **CERTIFICATION_IDS}
+    ids = {
+        "app_id": uploaded_application.id,
+        "attestation_id": uploaded_application.current_attestation.id,
+        **COURSE_IDS,
+        **CERTIFICATION_IDS,
+    }
     got = {path: client.get(path.format(**ids)).status_code for path in GET_ROUTES}
     expected = {path: statuses[role_index] for path, statuses in GET_ROUTES.items()}
     assert got == expected
@@ -126,8 +157,11 @@ def test_the_access_table_covers_every_route(app):
 
 
 def test_every_view_declares_a_permission_or_public(app):
-    undeclared = [endpoint for endpoint, view in app.view_functions.items()
-                  if endpoint != "static" and not hasattr(view, "required_permission")]
+    undeclared = [
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if endpoint != "static" and not hasattr(view, "required_permission")
+    ]
     assert undeclared == []
 
 
@@ -152,28 +186,47 @@ def test_every_state_changing_route_rejects_missing_csrf_token(app, app_config):
         from lms.extensions import db
         from lms.models.user import Role
 
-        create_user("all@example.se", "All", {Role.TRAINEE, Role.APPROVER, Role.ADMIN},
-                    password="correct horse battery")
+        create_user(
+            "all@example.se",
+            "All",
+            {Role.TRAINEE, Role.APPROVER, Role.ADMIN},
+            password="correct horse battery",
+        )
         db.session.commit()
     client = csrf_app.test_client()
     # Sign in through a real form so that only the missing token can fail below.
     page = client.get("/login").data.decode()
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    assert client.post("/login", data={"email": "all@example.se", "password":
-                       "correct horse battery", "csrf_token": token}).status_code == 302
+    assert (
+        client.post(
+            "/login",
+            data={
+                "email": "all@example.se",
+                "password": "correct horse battery",
+                "csrf_token": token,
+            },
+        ).status_code
+        == 302
+    )
     post_rules = [r for r in csrf_app.url_map.iter_rules() if "POST" in r.methods]
     assert len(post_rules) >= len(POST_ONLY)
     for rule in post_rules:
         if rule.rule in CSRF_EXEMPT:
-            response = client.post(rule.rule, data=b"not der",
-                                   content_type="application/ocsp-request")
+            response = client.post(
+                rule.rule, data=b"not der", content_type="application/ocsp-request"
+            )
             assert response.status_code == 200
             assert response.content_type == "application/ocsp-response"
             continue
-        path = (rule.rule.replace("<int:app_id>", "1").replace("<token>", "x")
-                .replace("<code>", "en").replace("<lesson_id>", COURSE_IDS["lesson_id"])
-                .replace("<part_id>", COURSE_IDS["part_id"])
-                .replace("<int:user_id>", "1").replace("<int:cert_id>", "1"))
+        path = (
+            rule.rule.replace("<int:app_id>", "1")
+            .replace("<token>", "x")
+            .replace("<code>", "en")
+            .replace("<lesson_id>", COURSE_IDS["lesson_id"])
+            .replace("<part_id>", COURSE_IDS["part_id"])
+            .replace("<int:user_id>", "1")
+            .replace("<int:cert_id>", "1")
+        )
         response = client.post(path, data={"anything": "1"})
         assert response.status_code == 400, path
     with csrf_app.app_context():

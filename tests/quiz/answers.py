@@ -17,8 +17,9 @@ def answer_pairs(snapshot: dict[str, Any], position: int, right: bool = True) ->
     prefix = f"q{position}-"
     kind = snapshot["type"]
     if kind in ("single", "multiple"):
-        keys = [o["key"] for o in snapshot["options"]
-                if (o["index"] in snapshot["correct"]) == right]
+        keys = [
+            o["key"] for o in snapshot["options"] if (o["index"] in snapshot["correct"]) == right
+        ]
         if kind == "single":
             keys = keys[:1]
         return [(prefix + "answer", key) for key in keys]
@@ -29,8 +30,9 @@ def answer_pairs(snapshot: dict[str, Any], position: int, right: bool = True) ->
         rights = _sorted_keys(snapshot["right"])
         if not right:
             rights = rights[1:] + rights[:1]
-        return [(f"{prefix}match-{left['key']}", rights[left["index"]])
-                for left in snapshot["left"]]
+        return [
+            (f"{prefix}match-{left['key']}", rights[left["index"]]) for left in snapshot["left"]
+        ]
     if kind == "ordering":
         keys = _sorted_keys(snapshot["steps"])
         return [(prefix + "order", key) for key in (keys if right else keys[::-1])]

@@ -38,6 +38,7 @@ def answer_all(attempt, right_positions, now: datetime = T0 + timedelta(minutes=
     from tests.quiz.answers import form_for
 
     for position, snapshot in enumerate(attempt.questions, start=1):
-        service.save_answer(attempt, position, form_for(snapshot, position,
-                                                        position in right_positions), now=now)
+        service.save_answer(
+            attempt, position, form_for(snapshot, position, position in right_positions), now=now
+        )
     db.session.expire_all()

@@ -9,9 +9,11 @@ from lms.quiz import service
 from tests.quiz.answers import form_for
 
 JSON_KEYS = {"status", "message", "announcement", "position", "remaining_seconds", "redirect"}
-KEY_MARKERS = re.compile(r"data-(correct|answer|right|key|index|explanation)|\"correct\"|"
-                         r"\"explanation\"|\"feedback\"|class=\"[^\"]*\b(correct|right)\b",
-                         re.IGNORECASE)
+KEY_MARKERS = re.compile(
+    r"data-(correct|answer|right|key|index|explanation)|\"correct\"|"
+    r"\"explanation\"|\"feedback\"|class=\"[^\"]*\b(correct|right)\b",
+    re.IGNORECASE,
+)
 
 
 def _crawl_open_attempt(client) -> tuple[list[str], object]:
@@ -31,8 +33,13 @@ def _crawl_open_attempt(client) -> tuple[list[str], object]:
             keep(client.post("/test/answer", data=data, headers={"X-Requested-With": "fetch"}))
         else:
             keep(client.post("/test/answer", data=data, follow_redirects=True))
-    keep(client.post("/test/answer", data={"position": "1", "q1-answer": "nonsense"},
-                     headers={"X-Requested-With": "fetch"}))
+    keep(
+        client.post(
+            "/test/answer",
+            data={"position": "1", "q1-answer": "nonsense"},
+            headers={"X-Requested-With": "fetch"},
+        )
+    )
     keep(client.get("/test/attempt"))
     keep(client.get("/test/submit"))
     keep(client.get("/test/result", follow_redirects=True))
@@ -70,8 +77,9 @@ def test_no_response_of_an_open_attempt_holds_the_key(client, login_as, course_d
             assert set(json.loads(body)) <= JSON_KEYS
 
 
-def test_the_right_single_choice_option_looks_like_every_other_option(client, login_as,
-                                                                        course_done):
+def test_the_right_single_choice_option_looks_like_every_other_option(
+    client, login_as, course_done
+):
     login_as("trainee")
     client.post("/test/start")
     page = client.get("/test/attempt").get_data(as_text=True)
@@ -81,13 +89,19 @@ def test_the_right_single_choice_option_looks_like_every_other_option(client, lo
     for position, snapshot in singles:
         shapes = set()
         for number, option in enumerate(snapshot["options"], start=1):
-            match = re.search(rf'<div class="choice"><input[^>]*id="q{position}-o{number}"'
-                              rf'.*?</div>', page, re.DOTALL)
+            match = re.search(
+                rf'<div class="choice"><input[^>]*id="q{position}-o{number}"'
+                rf".*?</div>",
+                page,
+                re.DOTALL,
+            )
             assert match, (position, number)
             html = match.group(0)
             assert f'value="{option["key"]}"' in html
-            shapes.add(html.replace(option["key"], "KEY").replace(f"o{number}", "oN")
-                       .split("<label")[0] + "<label>")
+            shapes.add(
+                html.replace(option["key"], "KEY").replace(f"o{number}", "oN").split("<label")[0]
+                + "<label>"
+            )
         assert len(shapes) == 1, shapes  # identical markup apart from key, id and text
         right = [o for o in snapshot["options"] if o["index"] in snapshot["correct"]]
         assert len(right) == 1
@@ -100,7 +114,6 @@ def test_public_view_json_of_a_single_choice_cannot_tell_the_right_option(traine
     attempt = start(trainee)
     for snapshot in attempt.questions:
         view = public_view(snapshot)
-        assert set(view) <= {"id", "type", "stem", "options", "multiple", "left", "right",
-                             "steps"}
+        assert set(view) <= {"id", "type", "stem", "options", "multiple", "left", "right", "steps"}
         for option in view.get("options", []):
             assert set(option) == {"key", "text"}

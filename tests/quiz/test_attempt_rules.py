@@ -35,8 +35,10 @@ def test_questions_and_options_are_shuffled_per_attempt(app, make_user, course_d
     assert categories != sorted(categories, key=draw_order.index)  # not grouped by category
     assert [q["id"] for q in first.questions] != [q["id"] for q in second.questions]
     singles = [q for q in first.questions if q["type"] in ("single", "multiple")]
-    assert any([o["index"] for o in q["options"]] != sorted(o["index"] for o in q["options"])
-               for q in singles)
+    assert any(
+        [o["index"] for o in q["options"]] != sorted(o["index"] for o in q["options"])
+        for q in singles
+    )
 
 
 def test_refresh_or_second_tab_returns_the_same_open_attempt(trainee):
@@ -48,8 +50,18 @@ def test_refresh_or_second_tab_returns_the_same_open_attempt(trainee):
 
 def test_database_refuses_a_second_open_attempt_for_one_trainee(trainee):
     first = start(trainee)
-    db.session.add(Attempt(user_id=trainee.id, number=2, status="open", started_at=T0,
-                           deadline_at=T0, questions=[], settings={}, bank_version="x"))
+    db.session.add(
+        Attempt(
+            user_id=trainee.id,
+            number=2,
+            status="open",
+            started_at=T0,
+            deadline_at=T0,
+            questions=[],
+            settings={},
+            bank_version="x",
+        )
+    )
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
@@ -98,8 +110,9 @@ def test_server_grades_an_attempt_at_expiry_with_the_answers_saved_in_time(train
 
 def test_quiz_expire_command_grades_overdue_attempts(trainee, runner, monkeypatch):
     attempt = start(trainee)
-    monkeypatch.setattr("lms.quiz.service.utcnow", lambda: attempt.deadline_at +
-                        timedelta(minutes=1))
+    monkeypatch.setattr(
+        "lms.quiz.service.utcnow", lambda: attempt.deadline_at + timedelta(minutes=1)
+    )
     result = runner.invoke(args=["quiz", "expire"])
     assert result.exit_code == 0 and "Graded 1" in result.output
     db.session.expire_all()
@@ -113,13 +126,15 @@ def test_extra_time_extends_the_open_attempt_and_every_later_one(trainee, approv
     db.session.expire_all()
     attempt = db.session.get(Attempt, attempt.id)
     assert attempt.deadline_at == deadline + timedelta(minutes=20)
-    service.save_answer(attempt, 1, form_for(attempt.questions[0], 1),
-                        now=deadline + timedelta(minutes=10))  # in the extra time
+    service.save_answer(
+        attempt, 1, form_for(attempt.questions[0], 1), now=deadline + timedelta(minutes=10)
+    )  # in the extra time
     service.submit(attempt, now=deadline + timedelta(minutes=11))
     later = start(trainee, now=T0 + timedelta(days=2))
     assert later.deadline_at == T0 + timedelta(days=2, minutes=45 + 20)
-    event = db.session.scalar(select(AuditEvent).where(
-        AuditEvent.action == "quiz.extra_time_granted"))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "quiz.extra_time_granted")
+    )
     assert event.details["minutes"] == 20 and event.actor_id == approver.id
 
 
@@ -178,8 +193,9 @@ def test_submitting_twice_grades_once(trainee):
     first = service.submit(attempt, now=T0 + timedelta(minutes=5))
     second = service.submit(attempt, now=T0 + timedelta(minutes=6))
     assert second.graded_at == first.graded_at == T0 + timedelta(minutes=5)
-    count = db.session.scalar(select(func.count(AuditEvent.id)).where(
-        AuditEvent.action == "quiz.submitted"))
+    count = db.session.scalar(
+        select(func.count(AuditEvent.id)).where(AuditEvent.action == "quiz.submitted")
+    )
     assert count == 1
 
 

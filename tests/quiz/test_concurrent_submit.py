@@ -43,7 +43,8 @@ def test_concurrent_submission_of_one_attempt_grades_it_once(app, trainee):
     assert len(results) == 2
     assert results[0] == results[1]  # the second caller sees the first caller's grading
     assert results[0][0] == 3.0
-    submitted = db.session.scalar(select(func.count(AuditEvent.id)).where(
-        AuditEvent.action == "quiz.submitted"))
+    submitted = db.session.scalar(
+        select(func.count(AuditEvent.id)).where(AuditEvent.action == "quiz.submitted")
+    )
     assert submitted == 1
     assert db.session.scalar(select(func.count(AttemptAnswer.id))) == 30

@@ -29,8 +29,12 @@ def test_quiz_check_exits_0_on_the_real_banks(runner):
 
 def test_quiz_check_exits_1_and_prints_file_and_line(runner, quiz_copy):
     bank = quiz_copy / "banks" / "roller.yaml"
-    bank.write_text(bank.read_text(encoding="utf-8").replace(
-        "lesson: p1-roller-och-ansvar", "lesson: finns-inte", 1), encoding="utf-8")
+    bank.write_text(
+        bank.read_text(encoding="utf-8").replace(
+            "lesson: p1-roller-och-ansvar", "lesson: finns-inte", 1
+        ),
+        encoding="utf-8",
+    )
     result = runner.invoke(args=["quiz", "check"])
     assert result.exit_code == 1
     assert f"{bank}:7: lesson 'finns-inte' does not exist" in result.output
@@ -69,7 +73,8 @@ def test_import_gift_reports_bad_and_unsupported_questions_by_line(runner, quiz_
         "::q-ok::Vem ansvarar?{=Ansvarig utgivare ~Inera}\n\n"
         "::uppsats::Beskriv rutinen.{}\n\n"
         "::trasig::Vilken? {=a ~b\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = runner.invoke(args=["quiz", "import-gift", str(gift)])
     assert result.exit_code == 1
     assert f"{gift}:3: unsupported question type" in result.output

@@ -49,8 +49,7 @@ def test_start_twice_in_two_tabs_gives_one_attempt(client, login_as, course_done
     assert "<script>" not in page and "style=" not in page
 
 
-def test_answer_saved_without_javascript_redirects_back_and_is_shown(client, login_as,
-                                                                      course_done):
+def test_answer_saved_without_javascript_redirects_back_and_is_shown(client, login_as, course_done):
     login_as("trainee")
     _english(client)
     attempt = _open(client)
@@ -67,8 +66,9 @@ def test_autosave_answers_json_and_repeated_saves_keep_one_row(client, login_as,
     login_as("trainee")
     attempt = _open(client)
     for right in (False, True, True):
-        response = client.post("/test/answer", data=form_for(attempt.questions[2], 3, right),
-                               headers=FETCH)
+        response = client.post(
+            "/test/answer", data=form_for(attempt.questions[2], 3, right), headers=FETCH
+        )
         assert response.status_code == 200
         assert response.json["status"] == "saved" and response.json["position"] == 3
         assert 0 < response.json["remaining_seconds"] <= 45 * 60
@@ -89,8 +89,9 @@ def test_answers_survive_a_new_session(client, app, login_as, course_done):
     assert f'value="{key}" checked' in page
 
 
-def test_late_autosave_is_refused_and_points_to_the_result(client, login_as, course_done,
-                                                           monkeypatch):
+def test_late_autosave_is_refused_and_points_to_the_result(
+    client, login_as, course_done, monkeypatch
+):
     login_as("trainee")
     attempt = _open(client)
     later = attempt.deadline_at + timedelta(seconds=5)
@@ -104,8 +105,7 @@ def test_late_autosave_is_refused_and_points_to_the_result(client, login_as, cou
     assert db.session.scalar(select(func.count(AttemptAnswer.id))) == 30  # all scored 0
 
 
-def test_submit_asks_for_confirmation_listing_unanswered_questions(client, login_as,
-                                                                   course_done):
+def test_submit_asks_for_confirmation_listing_unanswered_questions(client, login_as, course_done):
     login_as("trainee")
     _english(client)
     attempt = _open(client)
@@ -122,8 +122,9 @@ def test_submit_asks_for_confirmation_listing_unanswered_questions(client, login
 def _graded(client, review: str, right: set[int]) -> Attempt:
     attempt = _open(client)
     for position, snapshot in enumerate(attempt.questions, start=1):
-        client.post("/test/answer", data=form_for(snapshot, position, position in right),
-                    headers=FETCH)
+        client.post(
+            "/test/answer", data=form_for(snapshot, position, position in right), headers=FETCH
+        )
     attempt.settings = {**attempt.settings, "review": review}
     flag_modified(attempt, "settings")
     db.session.commit()
@@ -133,7 +134,8 @@ def _graded(client, review: str, right: set[int]) -> Attempt:
 
 
 def test_failed_result_lists_the_wrong_questions_and_when_the_next_attempt_opens(
-        client, login_as, course_done):
+    client, login_as, course_done
+):
     login_as("trainee")
     _english(client)
     attempt = _graded(client, "wrong", right=set(range(1, 21)))
@@ -143,12 +145,13 @@ def test_failed_result_lists_the_wrong_questions_and_when_the_next_attempt_opens
     assert page.count('class="card quiz-review"') == 10
     assert "Right answer:" not in page
     first_wrong = attempt.questions[20]
-    assert f'/course/lessons/{first_wrong["lesson"]}' in page
+    assert f"/course/lessons/{first_wrong['lesson']}" in page
     assert "Result per area" in page
 
 
-def test_review_with_answers_shows_the_key_and_explanation_after_grading(client, login_as,
-                                                                         course_done):
+def test_review_with_answers_shows_the_key_and_explanation_after_grading(
+    client, login_as, course_done
+):
     login_as("trainee")
     _english(client)
     attempt = _graded(client, "answers", right=set(range(1, 31)))

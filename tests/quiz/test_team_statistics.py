@@ -43,8 +43,12 @@ review: wrong
 """
 T0 = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
 # (name, option index chosen in s-single, truefalse answer) → totals 2, 1, 1, 0
-POPULATION = [("Anna", 0, "true"), ("Bo", 0, "false"), ("Cecilia", 1, "true"),
-              ("=HYPERLINK(\"http://x\")", 2, "false")]
+POPULATION = [
+    ("Anna", 0, "true"),
+    ("Bo", 0, "false"),
+    ("Cecilia", 1, "true"),
+    ('=HYPERLINK("http://x")', 2, "false"),
+]
 
 
 @pytest.fixture
@@ -111,27 +115,36 @@ def test_statistics_page_shows_every_table_to_the_team(client, login_as, populat
 def test_csv_exports_hold_the_numbers_and_are_formula_safe(client, login_as, population):
     login_as("approver")
     questions = _csv(client, "questions")
-    assert questions[0][:6] == ["question_id", "version", "category", "type", "responses",
-                                "facility"]
+    assert questions[0][:6] == [
+        "question_id",
+        "version",
+        "category",
+        "type",
+        "responses",
+        "facility",
+    ]
     single = next(r for r in questions if r[0] == "s-single")
     assert single[4:8] == ["4", "0,5000", "1,0000", "0,0000"]
     options = _csv(client, "options")
     assert ["s-single", "1", "2", "'=Fel två", "0", "1"] in options
     attempts = _csv(client, "attempts")
     assert len(attempts) == 5
-    assert attempts[4][1] == "'=HYPERLINK(\"http://x\")"
+    assert attempts[4][1] == '\'=HYPERLINK("http://x")'
     assert [r[7] for r in attempts[1:]] == ["2,0000", "1,0000", "1,0000", "0,0000"]
 
 
 def test_extra_time_form_grants_minutes_to_a_trainee(client, login_as, make_user):
     approver = login_as("approver")
     trainee = make_user("slow@example.se", name="Sam")
-    response = client.post("/team/test/extra-time", data={
-        "user_id": trainee.id, "minutes": "15", "reason": "Anpassning"})
+    response = client.post(
+        "/team/test/extra-time",
+        data={"user_id": trainee.id, "minutes": "15", "reason": "Anpassning"},
+    )
     assert response.status_code == 302
     assert service.extra_minutes_for(trainee) == 15
     page = client.get("/team/test/extra-time").get_data(as_text=True)
     assert "Anpassning" in page and approver.name in page
-    bad = client.post("/team/test/extra-time", data={"user_id": trainee.id, "minutes": "0",
-                                                     "reason": ""})
+    bad = client.post(
+        "/team/test/extra-time", data={"user_id": trainee.id, "minutes": "0", "reason": ""}
+    )
     assert bad.status_code == 200 and service.extra_minutes_for(trainee) == 15
