@@ -15,8 +15,8 @@ from flask import Blueprint, Response, current_app, render_template, request, st
 from sqlalchemy import func, select
 
 from lms.auth.permissions import requires
-from lms.certification.csvexport import BOM, csv_text
 from lms.certification.service import STOCKHOLM
+from lms.csvexport import BOM, csv_text
 from lms.extensions import db
 from lms.models.audit import AuditEvent
 

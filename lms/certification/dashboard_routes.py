@@ -1,7 +1,7 @@
 """The team dashboard (/team/dashboard) and its CSV exports (/team/dashboard/<table>.csv).
 
 Each export takes the same filters as the page and holds the same rows as the page's table
-(see lms.certification.csvexport for the CSV dialect and the formula-injection guard).
+(see lms.csvexport for the CSV dialect and the formula-injection guard).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lms.auth.permissions import requires
-from lms.certification.csvexport import csv_bytes
 from lms.certification.dashboard import FUNNEL_STEPS, Dashboard, Filters, bar_chart, build_dashboard
+from lms.csvexport import csv_bytes
 from lms.enrolment.statements import ROLE_LABELS
 
 bp = Blueprint("dashboard", __name__, url_prefix="/team/dashboard")

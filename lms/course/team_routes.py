@@ -14,8 +14,6 @@ spreadsheet never runs them as formulas.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -25,17 +23,9 @@ from flask_babel import gettext as _
 from lms.auth.permissions import requires
 from lms.course.store import get_store
 from lms.course.team_report import SORT_KEYS, TraineeProgress, team_progress
+from lms.csvexport import csv_bytes
 
 bp = Blueprint("team_progress", __name__, url_prefix="/team")
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> object:
-    """Neutralise spreadsheet formulas in text cells."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def format_duration(seconds: int) -> str:
@@ -93,7 +83,7 @@ def _csv_row(row: TraineeProgress, part_ids: list[str]) -> list[object]:
             yes if part_id in row.parts_complete else no,
         ]
     cells.append(yes if set(part_ids) <= row.parts_complete else no)
-    return [safe_cell(cell) for cell in cells]
+    return cells
 
 
 @bp.route("/progress.csv")
@@ -117,15 +107,11 @@ def export_csv() -> Response:
             _("%(part)s: complete", part=part.title),
         ]
     header.append(_("Course complete"))
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([safe_cell(cell) for cell in header])
     part_ids = [part.id for part in parts]
-    for row in team_progress(sort, descending):
-        writer.writerow(_csv_row(row, part_ids))
+    data = csv_bytes(header, (_csv_row(row, part_ids) for row in team_progress(sort, descending)))
     filename = f"kursframsteg-{datetime.now().date().isoformat()}.csv"  # noqa: DTZ005
     return Response(
-        "\ufeff" + out.getvalue(),
+        data,
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',

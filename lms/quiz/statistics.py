@@ -4,8 +4,6 @@ Swedish, text cells guarded against formula injection)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,13 +11,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from lms.csvexport import csv_bytes as shared_csv_bytes
 from lms.extensions import db
 from lms.models.quiz import Attempt
 from lms.models.user import User
 from lms.quiz.bank import chosen_option_keys, item_statistics
 from lms.quiz.service import graded_attempts
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 @dataclass(frozen=True)
@@ -168,18 +165,12 @@ def _cell(value: Any) -> str:
         return str(value)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S UTC")
-    text = " ".join(str(v) for v in value) if isinstance(value, tuple) else str(value)
-    # A cell that starts like a formula is quoted for spreadsheets (OWASP CSV injection).
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return " ".join(str(v) for v in value) if isinstance(value, tuple) else str(value)
 
 
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """Statistics as text with decimal commas; the shared writer adds the formula guard."""
+    return shared_csv_bytes([_cell(h) for h in header], ([_cell(v) for v in row] for row in rows))
 
 
 def table_csv(stats: Statistics, table: str) -> bytes:

@@ -1,6 +1,7 @@
 """CSV for spreadsheets: UTF-8 with a byte order mark (Excel shows å, ä, ö), semicolons (Excel
 with Swedish settings), and text cells that start with = + - @ tab or CR prefixed with an
-apostrophe so that a spreadsheet never runs them as formulas (CSV injection)."""
+apostrophe so that a spreadsheet never runs them as formulas (CSV injection). Every CSV export
+of the platform goes through here."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 BOM = "\ufeff"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def safe_cell(value: object) -> object:
