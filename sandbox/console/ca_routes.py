@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("ca", __name__, url_prefix="/ca")
 
+
 EXTENSION_KEY = "sandbox_ca"
 PUBLISHED_KINDS = ("root", "issuing", "ocsp")
 
@@ -132,10 +133,13 @@ def ocsp_post() -> Response:
     return _ocsp_reply(body)
 
 
+# Base64 may start with '/': sent as %2F, it arrives as '//' and needs a rule of its own.
 @bp.get("/ocsp/<path:encoded>", merge_slashes=False)
+@bp.get("/ocsp//<path:encoded>", merge_slashes=False, defaults={"lead": "/"})
 @public  # published for relying parties, as a real CA publishes them
-def ocsp_get(encoded: str) -> Response:
+def ocsp_get(encoded: str, lead: str = "") -> Response:
     """RFC 6960 A.1.1: GET {url}/{url-encoding of base-64 encoding of the DER request}."""
+    encoded = lead + encoded
     if len(encoded) > MAX_REQUEST_BYTES * 2:
         return _ocsp_reply(b"")
     text = encoded.strip().replace(" ", "+")  # '+' may arrive form-decoded as a space
