@@ -96,20 +96,13 @@ def candidates():
     return render_template("certification/candidates.html", candidates=service.candidates())
 
 
-def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 @bp.route("/team/candidates/<int:user_id>")
 @requires("certification.decide")
 def candidate(user_id: int):
     from lms.course.service import progress_for
     from lms.quiz.service import attempts_of
 
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     application = service.application_of(user)
     send_backs = db.session.scalars(
         select(SendBack).where(SendBack.user_id == user.id).order_by(SendBack.decided_at)
@@ -139,7 +132,7 @@ def _back_to(user_id: int, status: int = 302):
 @bp.route("/team/candidates/<int:user_id>/approve", methods=["POST"])
 @requires("certification.decide")
 def approve(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -162,7 +155,7 @@ def approve(user_id: int):
 @bp.route("/team/candidates/<int:user_id>/send-back", methods=["POST"])
 @requires("certification.decide")
 def send_back(user_id: int):
-    user = _user_or_404(user_id)
+    user = db.get_or_404(User, user_id)
     form = ReasonForm(prefix="send_back")
     if not form.validate_on_submit():
         flash(_("Give a reason."), "error")

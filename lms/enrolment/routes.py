@@ -210,17 +210,10 @@ def queue():
     )
 
 
-def _application_or_404(app_id: int) -> Application:
-    app = db.session.get(Application, app_id)
-    if app is None:
-        abort(404)
-    return app
-
-
 @bp.route("/team/applications/<int:app_id>")
 @requires("enrolment.review")
 def detail(app_id: int):
-    app = _application_or_404(app_id)
+    app = db.get_or_404(Application, app_id)
     history = db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.target_type == "application", AuditEvent.target_id == str(app.id))
@@ -241,7 +234,7 @@ def detail(app_id: int):
 
 
 def _decide(app_id: int, action) -> object:
-    app = _application_or_404(app_id)
+    app = db.get_or_404(Application, app_id)
     try:
         message = action(app)
     except service.TransitionError as exc:
@@ -265,7 +258,7 @@ def approve(app_id: int):
 
 
 def _reason_action(app_id: int, prefix: str, act):
-    app = _application_or_404(app_id)
+    app = db.get_or_404(Application, app_id)
     form = ReasonForm(prefix=prefix)
     if not form.validate_on_submit():
         flash(_("Give a reason."), "error")
