@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: E402
 from cryptography.x509 import ocsp  # noqa: E402
 from cryptography.x509.oid import NameOID  # noqa: E402
 from sqlalchemy import create_engine, delete, event, insert  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
+from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from sandbox.ca import (  # noqa: E402
     CaBase,
@@ -38,6 +38,7 @@ from sandbox.ca import (  # noqa: E402
     issuance,  # noqa: E402
 )
 from sandbox.ca.crl import revoked_entries  # noqa: E402
+from sandbox.ca.group_commit import GroupCommitter  # noqa: E402
 from sandbox.ca.issuance import (  # noqa: E402
     check_proof_of_possession,
     load_csr,
@@ -272,14 +273,31 @@ def bench_key_type(key_type: str, args, workdir: Path) -> dict:
     ]
     r["traced"] = traced_issuance(ca, session, csr_der, lambda: signer.sign_raw(TBS), s * 2)
 
-    threads = args.threads
-    r["raw_sign_mt"] = threaded_rate(lambda: lambda: signer.sign_raw(TBS), threads, s)
+    # concurrent clients, each with its own session: the plain path (one commit each)
+    # against group commit (sandbox/ca/group_commit.py), and raw signing at the same
+    # number of threads
+    committer = GroupCommitter(sessionmaker(engine))
+    grouped_ca = MockCa(settings, group_commit=committer)
 
-    def issuer_fn():
-        own = Session(engine)
-        return lambda: ca.issue(own, csr_der, "loa3-auth", PERSON)
+    def client(which: MockCa):
+        def make():
+            own = Session(engine)
+            return lambda: which.issue(own, csr_der, "loa3-auth", PERSON)
 
-    r["issue_durable_mt"] = threaded_rate(issuer_fn, threads, s)
+        return make
+
+    r["clients"] = []
+    for n in args.clients:
+        steps, groups = committer.steps, committer.groups
+        row = {
+            "n": n,
+            "raw": threaded_rate(lambda: lambda: signer.sign_raw(TBS), n, s),
+            "plain": threaded_rate(client(ca), n, s),
+            "group": threaded_rate(client(grouped_ca), n, s),
+        }
+        row["per_group"] = (committer.steps - steps) / max(1, committer.groups - groups)
+        r["clients"].append(row)
+    committer.close()
 
     # OCSP: one request for an issued certificate, answered from the database each time
     issued = ca.issue(session, csr_der, "loa3-auth", PERSON)
@@ -382,14 +400,22 @@ def report(results: list[dict], args) -> None:
             f"{r['issue_durable']:17.0f} {r['issue_durable'] / r['raw_sign']:17.2f} "
             f"{r['build_sign'] / r['raw_sign']:16.2f}"
         )
-    print(f"\nwith {args.threads} threads (cryptography releases the GIL while signing):")
+    print(
+        "\nconcurrent clients, each with its own session (cryptography releases the GIL while "
+        "signing):\nplain = every issuance commits alone; group = concurrent issuances share a "
+        "commit, each returns after its own"
+    )
+    print(
+        f"{'CA key':8} {'clients':>7} {'raw sig/s':>10} {'plain/s':>8} {'group/s':>8} "
+        f"{'per commit':>10} {'group/raw same threads':>23} {'group/raw 1 thread':>19}"
+    )
     for r in results:
-        print(
-            f"{r['key']:8} raw sig/s {r['raw_sign_mt']:7.0f}   issued durable/s "
-            f"{r['issue_durable_mt']:6.0f}   ratio vs {args.threads}-thread raw "
-            f"{r['issue_durable_mt'] / r['raw_sign_mt']:.2f}   vs 1-thread raw "
-            f"{r['issue_durable_mt'] / r['raw_sign']:.2f}"
-        )
+        for c in r["clients"]:
+            print(
+                f"{r['key']:8} {c['n']:7d} {c['raw']:10.0f} {c['plain']:8.0f} {c['group']:8.0f} "
+                f"{c['per_group']:10.1f} {c['group'] / c['raw']:23.2f} "
+                f"{c['group'] / r['raw_sign']:19.2f}"
+            )
     print(
         f"\nspread over {args.rounds} interleaved rounds (calls/s, worst-best), and the ratio "
         "issued/raw of each round:"
@@ -450,18 +476,25 @@ def report(results: list[dict], args) -> None:
     if rsa_row:
         ratio = rsa_row["issue_durable"] / rsa_row["raw_sign"]
         paired = sorted(rsa_row["paired"])
-        verdict = "meets" if ratio >= 0.5 else "MISSES"
+        best = max(rsa_row["clients"], key=lambda c: c["group"] / c["raw"])
         print(
-            f"\nRSA-2048: durable issuance at {ratio:.2f} x the raw signature rate, best round "
-            f"against best round (per-round {paired[0]:.2f}-{paired[-1]:.2f}); {verdict} the "
-            "0.5 target, single thread."
+            f"\nRSA-2048, against the 0.5 target:\n"
+            f"  one client, one commit per certificate: {ratio:.2f} x the one-thread raw rate "
+            f"(best round against best round; per-round {paired[0]:.2f}-{paired[-1]:.2f}) -> "
+            f"{'meets' if ratio >= 0.5 else 'MISSES'}\n"
+            f"  {best['n']} clients with group commit: {best['group'] / best['raw']:.2f} x raw "
+            f"signing on {best['n']} threads -> "
+            f"{'meets' if best['group'] >= 0.5 * best['raw'] else 'MISSES'}; "
+            f"{best['group'] / rsa_row['raw_sign']:.2f} x the one-thread raw rate"
         )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=1.5)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--clients", default="1,2,4,8", help="numbers of concurrent clients to measure"
+    )
     parser.add_argument(
         "--rounds", type=int, default=6, help="interleaved rounds of the headline figures"
     )
@@ -470,6 +503,7 @@ def main() -> None:
     parser.add_argument("--crl-sizes", default="1000,10000,100000")
     args = parser.parse_args()
     args.crl_sizes = [int(x) for x in args.crl_sizes.split(",") if x]
+    args.clients = [int(x) for x in args.clients.split(",") if x]
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-ca-") as tmp:
         for key_type in args.key_types.split(","):

@@ -71,8 +71,11 @@ class DefaultConfig:
 
     # Mock CA and test cards.
     CA_PASSPHRASE: str | None = None
-    CA_DIR: str | None = None
+    CA_KEY_DIR: str | None = None  # None: instance/ca
     CARDS_DIR: str | None = None
+    # Concurrent issuers share durable commits (sandbox/ca/group_commit.py); False: each
+    # issuance commits on its own.
+    CA_GROUP_COMMIT = True
 
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token
 

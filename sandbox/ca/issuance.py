@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,7 @@ from sqlalchemy import bindparam, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from sandbox.ca.errors import (
     CaError,
@@ -278,57 +279,152 @@ def record_writer(session: Session) -> RecordWriter:
     return writer
 
 
-def _build_and_store(
+class _SignedCertificate:
+    """One certificate on its way out: the builder, the CA key and the row that records it.
+
+    `sign()` draws a fresh random serial and signs; it is called again after a serial
+    collision. Signing happens in the caller's thread, never inside a transaction.
+    """
+
+    def __init__(
+        self,
+        ca: MockCa,
+        plan: IssuancePlan,
+        public_key: CertificateIssuerPublicKeyTypes,
+        person: Person,
+        not_before: dt.datetime,
+        not_after: dt.datetime,
+        now: dt.datetime,
+        renewed_from: IssuedCertificate | None = None,
+    ) -> None:
+        issuer, profile = plan.issuer, plan.profile
+        subject, subject_text = person.subject_with_text(ca.settings.organisation)
+        self.base = plan.builder(public_key, person, subject, not_before, not_after)
+        signer = ca.signer_of(issuer)
+        self.key, self.hash_algorithm = signer.signing_key(), signer.hash_algorithm
+        self.issuer_slug = issuer.slug
+        self.renewed_from = renewed_from.serial if renewed_from else None
+        self.row: dict[str, Any] = {
+            "serial": None,
+            "issuer_id": issuer.id,
+            "profile": profile.name,
+            "subject": subject_text,
+            "hsa_id": person.hsa_id,
+            "card_number": person.card_number,
+            "not_before": not_before,
+            "not_after": not_after,
+            "der": None,
+            "status": "good",
+            "renewed_from_id": renewed_from.id if renewed_from else None,
+            "created_at": now,
+        }
+
+    def sign(self) -> None:
+        serial = new_serial()
+        cert = self.base.serial_number(serial).sign(self.key, self.hash_algorithm)
+        self.row["serial"] = serial_hex(serial)
+        self.row["der"] = cert.public_bytes(serialization.Encoding.DER)
+
+    def record(self) -> IssuedRecord:
+        row = self.row
+        return IssuedRecord(
+            serial=row["serial"],
+            profile=row["profile"],
+            issuer_slug=self.issuer_slug,
+            subject=row["subject"],
+            hsa_id=row["hsa_id"],
+            card_number=row["card_number"],
+            not_before=row["not_before"],
+            not_after=row["not_after"],
+            der=row["der"],
+            renewed_from=self.renewed_from,
+        )
+
+
+class SerialCollision(Exception):
+    """The serial of certificate `index` is taken: draw again and re-sign that one."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(f"serial collision on certificate {index}")
+        self.index = index
+
+
+Events = Callable[[list[IssuedRecord]], list[tuple[str, dict]]]
+
+
+def _write_records(
+    session: Session, ca: MockCa, certs: list[_SignedCertificate], events: Events
+) -> list[IssuedRecord]:
+    """The store step: every row (or raise SerialCollision) and the audit events."""
+    writer = record_writer(session)
+    for index, cert in enumerate(certs):
+        if not writer.insert(session, cert.row):
+            raise SerialCollision(index)
+    records = [cert.record() for cert in certs]
+    _emit(session, ca, events(records))
+    return records
+
+
+def _emit(session: Session, ca: MockCa, events: list[tuple[str, dict]]) -> None:
+    if ca.on_event is not None:
+        session.flush()
+        for action, details in events:
+            ca.emit(action, details)
+
+
+def _store(
     session: Session,
     ca: MockCa,
-    plan: IssuancePlan,
-    public_key: CertificateIssuerPublicKeyTypes,
-    person: Person,
-    not_before: dt.datetime,
-    not_after: dt.datetime,
-    now: dt.datetime,
-    renewed_from: IssuedCertificate | None = None,
-) -> IssuedRecord:
-    issuer, profile = plan.issuer, plan.profile
-    subject, subject_text = person.subject_with_text(ca.settings.organisation)
-    base = plan.builder(public_key, person, subject, not_before, not_after)
-    signer = ca.signer_of(issuer)
-    key, hash_algorithm = signer.signing_key(), signer.hash_algorithm
+    certs: list[_SignedCertificate],
+    events: Events,
+    commit: bool,
+    shared_commit: bool,
+) -> list[IssuedRecord]:
+    """Sign and durably record `certs` (all or none), with their audit events.
+
+    With `shared_commit` the store step goes to the CA's group committer and this returns
+    once the transaction holding it is committed. Otherwise the rows go into the caller's
+    session, which is committed (`commit`) or only flushed.
+    """
+    if shared_commit:
+        for _attempt in range(SERIAL_ATTEMPTS):
+            for cert in certs:
+                if cert.row["serial"] is None:
+                    cert.sign()
+            try:
+                records = ca.group_commit.run(lambda s: _write_records(s, ca, certs, events))
+            except SerialCollision as collision:
+                certs[collision.index].row["serial"] = None  # nothing of this step was kept
+                continue
+            if _in_transaction(session):
+                session.commit()  # only this call's own reads are in it (see _shares_commit)
+            return records
+        raise CaError("could not allocate a unique serial number")
     writer = record_writer(session)
-    row = {
-        "serial": None,
-        "issuer_id": issuer.id,
-        "profile": profile.name,
-        "subject": subject_text,
-        "hsa_id": person.hsa_id,
-        "card_number": person.card_number,
-        "not_before": not_before,
-        "not_after": not_after,
-        "der": None,
-        "status": "good",
-        "renewed_from_id": renewed_from.id if renewed_from else None,
-        "created_at": now,
-    }
-    for _attempt in range(SERIAL_ATTEMPTS):
-        serial = new_serial()
-        cert = base.serial_number(serial).sign(key, hash_algorithm)
-        der = cert.public_bytes(serialization.Encoding.DER)
-        row["serial"], row["der"] = serial_hex(serial), der
-        if writer.insert(session, row):
-            return IssuedRecord(
-                serial=row["serial"],
-                profile=profile.name,
-                issuer_slug=issuer.slug,
-                subject=subject_text,
-                hsa_id=person.hsa_id,
-                card_number=person.card_number,
-                not_before=not_before,
-                not_after=not_after,
-                der=der,
-                renewed_from=renewed_from.serial if renewed_from else None,
-            )
-        # serial collision: draw again
-    raise CaError("could not allocate a unique serial number")
+    for cert in certs:
+        for _attempt in range(SERIAL_ATTEMPTS):
+            cert.sign()
+            if writer.insert(session, cert.row):
+                break
+            # serial collision: draw again
+        else:
+            raise CaError("could not allocate a unique serial number")
+    records = [cert.record() for cert in certs]
+    _emit(session, ca, events(records))
+    _finish(session, commit)
+    return records
+
+
+def _shares_commit(session: Session, ca: MockCa, commit: bool) -> bool:
+    """Whether this call may use the group committer: it must commit, and the caller's
+    session must hold no transaction, so nothing of the caller's is left uncommitted and
+    no lock of the caller's can stand in the writer's way."""
+    return commit and ca.group_commit is not None and not _in_transaction(session)
+
+
+def _in_transaction(session: Session | scoped_session) -> bool:
+    real = session() if isinstance(session, scoped_session) else session  # Flask's db.session
+    return real.in_transaction()
 
 
 def _finish(session: Session, commit: bool) -> None:
@@ -337,6 +433,10 @@ def _finish(session: Session, commit: bool) -> None:
         session.commit()
     else:
         session.flush()
+
+
+def _issued(records: list[IssuedRecord]) -> list[tuple[str, dict]]:
+    return [("ca.issue", issue_details(record)) for record in records]
 
 
 def issue_certificate(
@@ -350,20 +450,15 @@ def issue_certificate(
     now: dt.datetime | None = None,
     commit: bool = True,
 ) -> IssuedRecord:
+    shared = _shares_commit(session, ca, commit)
     now = now or utcnow()
     profile = get_profile(profile_name)
     person = person.validated()
     request = check_proof_of_possession(profile, load_csr(csr))
     plan = ca.issuance_plan(session, profile)
     not_before, not_after = validity_window(ca, profile, validity_days, now, plan.issuer.not_after)
-    row = _build_and_store(
-        session, ca, plan, request.public_key(), person, not_before, not_after, now
-    )
-    if ca.on_event is not None:
-        session.flush()
-        ca.emit("ca.issue", issue_details(row))
-    _finish(session, commit)
-    return row
+    cert = _SignedCertificate(ca, plan, request.public_key(), person, not_before, not_after, now)
+    return _store(session, ca, [cert], _issued, commit, shared)[0]
 
 
 def issue_card_pair(
@@ -379,6 +474,7 @@ def issue_card_pair(
     commit: bool = True,
 ) -> tuple[IssuedRecord, IssuedRecord]:
     """Authentication + signature certificate for one card, in one transaction."""
+    shared = _shares_commit(session, ca, commit)
     now = now or utcnow()
     if loa not in PAIR_PROFILES:
         raise InvalidRequestError(f"no card-pair profiles for LoA {loa}; choose 2 or 3")
@@ -397,13 +493,11 @@ def issue_card_pair(
     auth_plan = ca.issuance_plan(session, auth_profile)
     sign_plan = ca.issuance_plan(session, sign_profile)
     window = validity_window(ca, auth_profile, validity_days, now, auth_plan.issuer.not_after)
-    auth = _build_and_store(session, ca, auth_plan, auth_csr.public_key(), person, *window, now)
-    sign = _build_and_store(session, ca, sign_plan, sign_csr.public_key(), person, *window, now)
-    if ca.on_event is not None:
-        session.flush()
-        ca.emit("ca.issue", issue_details(auth))
-        ca.emit("ca.issue", issue_details(sign))
-    _finish(session, commit)
+    certs = [
+        _SignedCertificate(ca, auth_plan, auth_csr.public_key(), person, *window, now),
+        _SignedCertificate(ca, sign_plan, sign_csr.public_key(), person, *window, now),
+    ]
+    auth, sign = _store(session, ca, certs, _issued, commit, shared)
     return auth, sign
 
 
@@ -439,6 +533,7 @@ def renew_certificate(
     Without a CSR the old (already proven) public key is certified again. The old
     certificate stays valid; revoke it with reason superseded if it must not be.
     """
+    shared = _shares_commit(session, ca, commit)
     now = now or utcnow()
     old = find_certificate(session, serial)
     if old.status != "good":
@@ -451,22 +546,16 @@ def renew_certificate(
         request = check_proof_of_possession(profile, load_csr(csr))
     plan = ca.issuance_plan(session, profile)
     not_before, not_after = validity_window(ca, profile, validity_days, now, plan.issuer.not_after)
-    row = _build_and_store(
-        session,
-        ca,
-        plan,
-        request.public_key(),
-        person,
-        not_before,
-        not_after,
-        now,
-        renewed_from=old,
+    cert = _SignedCertificate(
+        ca, plan, request.public_key(), person, not_before, not_after, now, renewed_from=old
     )
-    if ca.on_event is not None:
-        session.flush()
-        ca.emit("ca.renew", {**issue_details(row), "renewed_from": old.serial})
-    _finish(session, commit)
-    return row
+
+    old_serial = old.serial  # the events may be built in the group committer's thread
+
+    def renewed(records: list[IssuedRecord]) -> list[tuple[str, dict]]:
+        return [("ca.renew", {**issue_details(records[0]), "renewed_from": old_serial})]
+
+    return _store(session, ca, [cert], renewed, commit, shared)[0]
 
 
 class _RecertifyRequest:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from sandbox.ca import crl as crl_mod
 from sandbox.ca import hierarchy, issuance, ocsp, revocation
 from sandbox.ca.errors import CaNotInitialisedError
+from sandbox.ca.group_commit import GroupCommitter
 from sandbox.ca.keys import CaSigner, KeyStore
 from sandbox.ca.models import CertificateAuthority, IssuedCertificate, Revocation
 from sandbox.ca.names import Person
@@ -53,8 +54,22 @@ AnyAuthority = AuthoritySnapshot | CertificateAuthority
 
 
 class MockCa:
-    def __init__(self, settings: CaSettings, on_event: EventCallback | None = None) -> None:
+    def __init__(
+        self,
+        settings: CaSettings,
+        on_event: EventCallback | None = None,
+        group_commit: GroupCommitter | None = None,
+    ) -> None:
+        """`group_commit`: share durable commits among concurrent issuers.
+
+        With it, `issue`, `issue_card_pair` and `renew` called with ``commit=True`` on a
+        session that holds no transaction hand their store step to the committer and return
+        once it is committed; the session is used for reads only. A session inside a
+        transaction (or ``commit=False``) gets the plain path: the rows join that
+        transaction. See `sandbox.ca.group_commit`.
+        """
         self.settings = settings
+        self.group_commit = group_commit
         self.keys = KeyStore(settings.key_dir, settings.passphrase)
         self.on_event = on_event
         self._cache: dict[tuple, Any] = {}

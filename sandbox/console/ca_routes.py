@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from lms.auth.permissions import public
 from sandbox.ca import CaError, MockCa, settings_from_mapping
+from sandbox.ca.group_commit import GroupCommitter
 from sandbox.ca.ocsp import MAX_REQUEST_BYTES, parse_request, unsuccessful
 
 log = logging.getLogger(__name__)
@@ -66,9 +67,15 @@ def get_ca() -> MockCa:
     """One `MockCa` per app (it caches decrypted keys and parsed CA certificates)."""
     ca = current_app.extensions.get(EXTENSION_KEY)
     if ca is None:
-        settings = settings_from_mapping(current_app.config, current_app.instance_path)
-        ca = MockCa(settings, on_event=audit_event_callback())
-        current_app.extensions[EXTENSION_KEY] = ca
+        app = current_app._get_current_object()
+        settings = settings_from_mapping(app.config, app.instance_path)
+        committer = None
+        if app.config.get("CA_GROUP_COMMIT", True):
+            # The writer thread works in its own app context, so `db.session` there is its
+            # own session, and the audit adapter's record_event joins the group transaction.
+            committer = GroupCommitter(db_session, context=app.app_context)
+        ca = MockCa(settings, on_event=audit_event_callback(), group_commit=committer)
+        app.extensions[EXTENSION_KEY] = ca
     return ca
 
 

@@ -66,9 +66,13 @@ class PcscHarness:
             self.pcscd = subprocess.Popen(  # noqa: S603
                 ["/usr/sbin/pcscd", "-f"], stdout=log, stderr=log, start_new_session=True
             )
-        wait_until(
-            lambda: {reader_name(0), reader_name(1)} <= set(list_readers()), 20, "vpcd readers"
-        )
+        try:
+            wait_until(
+                lambda: {reader_name(0), reader_name(1)} <= set(list_readers()), 20, "vpcd readers"
+            )
+        except TimeoutError:
+            state = self._pcscd_state()
+            raise TimeoutError(f"timed out waiting for vpcd readers; {state}") from None
         admin = create_card(self.state_dir, holder="Anna Administratör", product_code="673")
         customer = create_card(self.state_dir, holder="Kim Kund", product_code="773")
         self.cards = [admin.card_number, customer.card_number]
@@ -112,6 +116,14 @@ class PcscHarness:
                 self.pcscd.kill()
                 self.pcscd.wait(5)
             self.pcscd = None
+
+    def _pcscd_state(self) -> str:
+        """For the error message: did our pcscd die (e.g. vpcd's port held by another)?"""
+        if self.pcscd is None:
+            return "using an already running pcscd"
+        log = (self.workdir / "pcscd.log").read_text(errors="replace")[-500:]
+        status = "running" if self.pcscd.poll() is None else f"exited {self.pcscd.returncode}"
+        return f"our pcscd {status}; its log ends: {log!r}"
 
     # -- helpers -----------------------------------------------------------------------
     @property
