@@ -187,7 +187,7 @@ class GroupCommitter:
             except BaseException as exc:
                 session.rollback()
                 if alone:
-                    pending.error = exc
+                    group[0].error = exc
                     return
                 raise
             self.groups += 1

@@ -418,7 +418,8 @@ def _store(
 def _shares_commit(session: Session, ca: MockCa, commit: bool) -> bool:
     """Whether this call may use the group committer: it must commit, and the caller's
     session must hold no transaction, so nothing of the caller's is left uncommitted and
-    no lock of the caller's can stand in the writer's way."""
+    no lock of the caller's can stand in the writer's way. Callers decide this first, before
+    their own reads open a transaction."""
     return commit and ca.group_commit is not None and not _in_transaction(session)
 
 
