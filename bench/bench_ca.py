@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -152,7 +154,15 @@ def traced_issuance(
     return per
 
 
-def threaded_rate(make_fn: Callable[[], Callable[[], object]], threads: int, seconds: float):
+def threaded_rate(
+    make_fn: Callable[[], Callable[[], object]],
+    threads: int,
+    seconds: float,
+    cpu: dict | None = None,
+    key: str = "",
+):
+    """Calls per second of `threads` threads; with `cpu`, also the process CPU time per call
+    (user + system, microseconds) under cpu[key]."""
     counts = [0] * threads
     stop = threading.Event()
 
@@ -163,6 +173,7 @@ def threaded_rate(make_fn: Callable[[], Callable[[], object]], threads: int, sec
             counts[i] += 1
 
     pool = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    cpu_started = time.process_time()
     started = time.perf_counter()
     for t in pool:
         t.start()
@@ -170,7 +181,10 @@ def threaded_rate(make_fn: Callable[[], Callable[[], object]], threads: int, sec
     stop.set()
     for t in pool:
         t.join()
-    return sum(counts) / (time.perf_counter() - started)
+    calls = sum(counts)
+    if cpu is not None:
+        cpu[key] = (time.process_time() - cpu_started) / max(1, calls) * 1e6
+    return calls / (time.perf_counter() - started)
 
 
 def make_engine(url: str | None, workdir: Path):
@@ -286,14 +300,22 @@ def bench_key_type(key_type: str, args, workdir: Path) -> dict:
 
         return make
 
+    def no_record() -> x509.Certificate:
+        """Everything issuance does in the caller's thread except the record: the ceiling."""
+        check_proof_of_possession(profile, load_csr(csr_der))
+        return build_and_sign()
+
     r["clients"] = []
     for n in args.clients:
         steps, groups = committer.steps, committer.groups
+        cpu: dict[str, float] = {}
         row = {
             "n": n,
-            "raw": threaded_rate(lambda: lambda: signer.sign_raw(TBS), n, s),
+            "raw": threaded_rate(lambda: lambda: signer.sign_raw(TBS), n, s, cpu, "raw"),
+            "no_record": threaded_rate(lambda: no_record, n, s, cpu, "no_record"),
             "plain": threaded_rate(client(ca), n, s),
-            "group": threaded_rate(client(grouped_ca), n, s),
+            "group": threaded_rate(client(grouped_ca), n, s, cpu, "group"),
+            "cpu": cpu,
         }
         row["per_group"] = (committer.steps - steps) / max(1, committer.groups - groups)
         r["clients"].append(row)
@@ -402,18 +424,24 @@ def report(results: list[dict], args) -> None:
         )
     print(
         "\nconcurrent clients, each with its own session (cryptography releases the GIL while "
-        "signing):\nplain = every issuance commits alone; group = concurrent issuances share a "
-        "commit, each returns after its own"
+        "signing):\nno record = CSR check + build + sign, nothing stored (the ceiling of "
+        "issuance);\nplain = every issuance commits alone; group = concurrent issuances share a "
+        "commit, each returns after its own;\ncpu = process CPU time (all threads) per call, "
+        "microseconds"
     )
     print(
-        f"{'CA key':8} {'clients':>7} {'raw sig/s':>10} {'plain/s':>8} {'group/s':>8} "
-        f"{'per commit':>10} {'group/raw same threads':>23} {'group/raw 1 thread':>19}"
+        f"{'CA key':8} {'clients':>7} {'raw sig/s':>10} {'no record/s':>12} {'plain/s':>8} "
+        f"{'group/s':>8} {'per commit':>10} {'cpu raw':>8} {'cpu no rec':>10} {'cpu group':>9} "
+        f"{'no record/raw':>13} {'group/raw':>9} {'group/raw 1 thread':>19}"
     )
     for r in results:
         for c in r["clients"]:
+            cpu = c["cpu"]
             print(
-                f"{r['key']:8} {c['n']:7d} {c['raw']:10.0f} {c['plain']:8.0f} {c['group']:8.0f} "
-                f"{c['per_group']:10.1f} {c['group'] / c['raw']:23.2f} "
+                f"{r['key']:8} {c['n']:7d} {c['raw']:10.0f} {c['no_record']:12.0f} "
+                f"{c['plain']:8.0f} {c['group']:8.0f} {c['per_group']:10.1f} "
+                f"{cpu['raw']:8.0f} {cpu['no_record']:10.0f} {cpu['group']:9.0f} "
+                f"{c['no_record'] / c['raw']:13.2f} {c['group'] / c['raw']:9.2f} "
                 f"{c['group'] / r['raw_sign']:19.2f}"
             )
     print(
@@ -474,26 +502,74 @@ def report(results: list[dict], args) -> None:
                 )
     rsa_row = next((r for r in results if r["key"] == "rsa2048"), None)
     if rsa_row:
-        ratio = rsa_row["issue_durable"] / rsa_row["raw_sign"]
-        paired = sorted(rsa_row["paired"])
-        best = max(rsa_row["clients"], key=lambda c: c["group"] / c["raw"])
+        verdict(rsa_row, args.openssl_speed)
+
+
+def verdict(r: dict, openssl_rate: float | None) -> None:
+    """The 0.5 target for RSA-2048, read both ways, with the ceiling that bounds each."""
+    ratio = r["issue_durable"] / r["raw_sign"]
+    paired = sorted(r["paired"])
+    best = max(r["clients"], key=lambda c: c["group"] / c["raw"])
+    widest = max(r["clients"], key=lambda c: c["n"])
+    floor_us = widest["cpu"]["no_record"]
+    raw_us = widest["cpu"]["raw"]
+
+    def mark(value: float) -> str:
+        return "meets" if value >= 0.5 else "MISSES"
+
+    print("\nRSA-2048, against the 0.5 target:")
+    if openssl_rate:
         print(
-            f"\nRSA-2048, against the 0.5 target:\n"
-            f"  one client, one commit per certificate: {ratio:.2f} x the one-thread raw rate "
-            f"(best round against best round; per-round {paired[0]:.2f}-{paired[-1]:.2f}) -> "
-            f"{'meets' if ratio >= 0.5 else 'MISSES'}\n"
-            f"  {best['n']} clients with group commit: {best['group'] / best['raw']:.2f} x raw "
-            f"signing on {best['n']} threads -> "
-            f"{'meets' if best['group'] >= 0.5 * best['raw'] else 'MISSES'}; "
-            f"{best['group'] / rsa_row['raw_sign']:.2f} x the one-thread raw rate"
+            f"  cross-check of the raw rate: openssl speed rsa2048 signs {openssl_rate:.0f}/s on "
+            f"one core; this run's raw rate {r['raw_sign']:.0f}/s"
         )
+    print(
+        f"  one client, one commit per certificate: {ratio:.2f} x the one-thread raw rate "
+        f"(best round against best round; per-round {paired[0]:.2f}-{paired[-1]:.2f}) -> "
+        f"{mark(ratio)}"
+    )
+    group_one = max(c["group"] for c in r["clients"]) / r["raw_sign"]
+    print(
+        f"  concurrent clients with group commit, best: {group_one:.2f} x the one-thread raw "
+        f"rate -> {mark(group_one)}"
+    )
+    print(
+        f"  same parallelism, best: {best['group'] / best['raw']:.2f} x raw signing on "
+        f"{best['n']} threads -> {mark(best['group'] / best['raw'])}"
+    )
+    print(
+        f"  ceiling at same parallelism with no record at all ({widest['n']} threads): "
+        f"{widest['no_record'] / widest['raw']:.2f} x; the CSR check, builder and Python cost "
+        f"{floor_us:.0f} us of CPU per certificate against {raw_us:.0f} us per raw signature, "
+        f"so even a free database caps it at {raw_us / floor_us:.2f} x on a CPU-bound machine"
+    )
+
+
+def openssl_speed(seconds: int) -> float | None:
+    """`openssl speed rsa2048` sign/s (one core): an independent figure for the raw rate."""
+    if shutil.which("openssl") is None:
+        return None
+    try:
+        out = subprocess.run(
+            ["openssl", "speed", "-seconds", str(seconds), "rsa2048"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    for line in out.splitlines():
+        if line.startswith("rsa 2048 bits"):  # "rsa 2048 bits 0.000897s 0.000025s 1115.1 ..."
+            return float(line.split()[5])
+    return None
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=1.5)
     parser.add_argument(
-        "--clients", default="1,2,4,8", help="numbers of concurrent clients to measure"
+        "--clients", default="1,2,4,8,16", help="numbers of concurrent clients to measure"
     )
     parser.add_argument(
         "--rounds", type=int, default=6, help="interleaved rounds of the headline figures"
@@ -504,6 +580,11 @@ def main() -> None:
     args = parser.parse_args()
     args.crl_sizes = [int(x) for x in args.crl_sizes.split(",") if x]
     args.clients = [int(x) for x in args.clients.split(",") if x]
+    args.openssl_speed = (
+        openssl_speed(max(1, round(args.seconds)))
+        if "rsa2048" in args.key_types.split(",")
+        else None
+    )
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-ca-") as tmp:
         for key_type in args.key_types.split(","):
