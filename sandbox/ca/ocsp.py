@@ -14,16 +14,17 @@ from typing import TYPE_CHECKING
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509 import ocsp
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from sandbox.ca.models import CertificateAuthority, IssuedCertificate, Revocation
-from sandbox.ca.names import ocsp_slug
+from sandbox.ca.errors import CaNotInitialisedError
+from sandbox.ca.models import IssuedCertificate, Revocation
+from sandbox.ca.names import ISSUING_CAS, ocsp_slug
 from sandbox.ca.profiles import REVOCATION_REASONS
 from sandbox.ca.timeutil import as_utc, serial_hex, utcnow
 
 if TYPE_CHECKING:
-    from sandbox.ca.service import MockCa
+    from sandbox.ca.service import AuthoritySnapshot, MockCa
 
 log = logging.getLogger(__name__)
 
@@ -99,12 +100,15 @@ def parse_request(request_der: bytes) -> tuple[ocsp.OCSPRequest, bytes | None]:
 
 def find_issuer(
     session: Session, ca: MockCa, request: ocsp.OCSPRequest
-) -> CertificateAuthority | None:
+) -> AuthoritySnapshot | None:
+    """The issuing CA the request names, from the CA's cached snapshots (no query once warm;
+    a re-initialised CA is picked up through its key file, as everywhere in `MockCa`)."""
     algorithm = request.hash_algorithm
-    issuers = session.scalars(
-        select(CertificateAuthority).where(CertificateAuthority.kind == "issuing")
-    ).all()
-    for issuer in issuers:
+    for slug in ISSUING_CAS:
+        try:
+            issuer = ca.authority(session, slug, kinds=("issuing",))
+        except CaNotInitialisedError:
+            continue
         name_hash, key_hash = ca.cached(
             ("ocsp-hashes", issuer.id, issuer.serial, algorithm.name),
             lambda issuer=issuer: _issuer_hashes(ca, issuer, algorithm),
@@ -115,13 +119,24 @@ def find_issuer(
 
 
 def _issuer_hashes(
-    ca: MockCa, issuer: CertificateAuthority, algorithm: hashes.HashAlgorithm
+    ca: MockCa, issuer: AuthoritySnapshot, algorithm: hashes.HashAlgorithm
 ) -> tuple[bytes, bytes]:
     cert = ca.certificate_of(issuer)
     return (
         _hash(algorithm, cert.subject.public_bytes()),
         _hash(algorithm, public_key_bits(cert.public_key())),
     )
+
+
+# Built once: constructing the statement on every request cost more than running it.
+_STATUS_QUERY = (
+    select(IssuedCertificate.status, Revocation.revoked_at, Revocation.reason)
+    .outerjoin(Revocation, Revocation.certificate_id == IssuedCertificate.id)
+    .where(
+        IssuedCertificate.serial == bindparam("serial"),
+        IssuedCertificate.issuer_id == bindparam("issuer_id"),
+    )
+)
 
 
 def respond(
@@ -150,14 +165,13 @@ def _answer(
     issuer = find_issuer(session, ca, request)
     if issuer is None:
         return unsuccessful(ocsp.OCSPResponseStatus.UNAUTHORIZED)
-    row = session.execute(
-        select(IssuedCertificate.status, Revocation.revoked_at, Revocation.reason)
-        .outerjoin(Revocation, Revocation.certificate_id == IssuedCertificate.id)
-        .where(
-            IssuedCertificate.serial == serial_hex(request.serial_number),
-            IssuedCertificate.issuer_id == issuer.id,
+    row = (
+        session.connection()
+        .execute(  # Core: a plain row lookup needs no ORM layer
+            _STATUS_QUERY, {"serial": serial_hex(request.serial_number), "issuer_id": issuer.id}
         )
-    ).first()
+        .first()
+    )
     revocation_time = revocation_reason = None
     if row is None:
         status = ocsp.OCSPCertStatus.UNKNOWN

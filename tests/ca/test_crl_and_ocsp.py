@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 
@@ -10,6 +11,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509 import ocsp
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from sandbox.ca import CaBase, MockCa
 
 from .helpers import ANNA, make_csr
 
@@ -235,4 +240,31 @@ def test_hand_built_single_request_matches_cryptography(ca, session, issued):
     )
     single = _der_seq(_der_seq(_der_seq(_der_seq(cert_id))))
     response = _ask(ca, session, single)
+    assert response.certificate_status == ocsp.OCSPCertStatus.GOOD
+
+
+def test_ocsp_before_ca_init_is_unauthorized_not_an_error(settings, tmp_path, issued):
+    _row, cert, issuer, _responder = issued
+    # another CA with an empty database and no keys: nothing is initialised there
+    fresh = MockCa(dataclasses.replace(settings, key_dir=tmp_path / "no-keys"))
+    engine = create_engine("sqlite://")
+    CaBase.metadata.create_all(engine)
+    with Session(engine) as empty:
+        response = _ask(fresh, empty, _request(cert, issuer))
+    assert response.response_status == ocsp.OCSPResponseStatus.UNAUTHORIZED
+
+
+def test_ocsp_follows_an_init_force_made_by_another_process(ca, session, settings, issued):
+    """The responder caches its issuers; a re-initialised CA (e.g. `flask ca init --force`
+    run from the CLI) must be picked up through the key files, not served from the cache."""
+    _row, cert, issuer, _responder = issued
+    old_request = _request(cert, issuer)
+    assert _ask(ca, session, old_request).certificate_status == ocsp.OCSPCertStatus.GOOD
+    session.commit()
+    MockCa(settings).init_hierarchy(session, force=True)  # another instance: other caches
+    assert _ask(ca, session, old_request).response_status == (ocsp.OCSPResponseStatus.UNAUTHORIZED)
+    new = ca.issue(session, make_csr(ec.generate_private_key(ec.SECP256R1())), "loa3-auth", ANNA)
+    new_issuer = ca.certificate_of(ca.authority(session, "hsa-id-3"))
+    assert new_issuer != issuer
+    response = _ask(ca, session, _request(new.certificate, new_issuer))
     assert response.certificate_status == ocsp.OCSPCertStatus.GOOD
