@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import refresh as babel_refresh
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from lms.config import DEFAULT_SECRET_KEY, DefaultConfig
@@ -100,6 +101,30 @@ def _select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _foreign_content_locale() -> str | None:
+    """The content's language when it differs from the interface's, else None."""
+    from flask import current_app
+
+    content = current_app.config["CONTENT_LOCALE"]
+    return None if content == _select_locale() else content
+
+
+def _content_lang_attr() -> Markup:
+    """` lang="sv"` for a block of course or test content shown in another interface language."""
+    lang = _foreign_content_locale()
+    return Markup(' lang="%s"') % lang if lang else Markup("")
+
+
+def _in_content_lang(text: object) -> Markup | object:
+    """Inline course or test text, in a <span lang> when the interface is in another language.
+
+    Use it in element content only, not in attributes or <title>."""
+    lang = _foreign_content_locale()
+    if not lang or text is None or text == "":
+        return text
+    return Markup('<span lang="%s">%s</span>') % (lang, text)
+
+
 def _register_blueprints(app: Flask) -> None:
     from lms.auth.routes import bp as auth_bp
     from lms.certification.audit_routes import bp as audit_admin_bp
@@ -169,6 +194,10 @@ def _register_hooks(app: Flask) -> None:
             "languages": app.config["LANGUAGES"],
             "current_locale": _select_locale,
         }
+
+    # Globals, not context: imported macros (quiz/_question.html) see them too.
+    app.add_template_global(_content_lang_attr, "content_lang_attr")
+    app.add_template_filter(_in_content_lang, "in_content_lang")
 
     @app.before_request
     def _per_request_state() -> None:

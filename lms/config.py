@@ -62,6 +62,9 @@ class DefaultConfig:
 
     # Internationalisation: Swedish first, English second.
     LANGUAGES = ("sv", "en")
+    # The language the lessons and question banks are written in. When the interface is in
+    # another language, their text is marked with lang= (WCAG 2.1 SC 3.1.2, language of parts).
+    CONTENT_LOCALE = "sv"
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
 

@@ -60,6 +60,9 @@ class ReviewItem:
     right: list[str] = field(default_factory=list)
     explanation: str | None = None
     feedback: list[str] = field(default_factory=list)
+    # False where the answer lines are the interface's own words (true/false) or a number,
+    # not text from the question bank: only bank text is marked with the content language.
+    answers_from_bank: bool = True
 
     @property
     def fully_right(self) -> bool:
@@ -166,6 +169,7 @@ def review_items(attempt: Attempt) -> list[ReviewItem]:
         points = (answer.score or 0.0) if answer is not None else 0.0
         response = answer.response if answer is not None else None
         item = ReviewItem(position, snapshot["stem"], points, snapshot.get("lesson"))
+        item.answers_from_bank = snapshot["type"] not in ("truefalse", "numeric")
         if mode == "wrong" and item.fully_right:
             continue
         item.given = given_texts(snapshot, response)

@@ -8,6 +8,8 @@ from datetime import date
 
 import pytest
 
+from tests.browser.a11y import assert_accessible
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long browser passphrase"  # noqa: S105 - test account only
@@ -55,6 +57,7 @@ def test_candidate_applies_manager_attests_approver_approves_and_candidate_lands
 
     # 2. The manager follows the link from the outbox and attests.
     page.goto(_latest_link(page, base, "/attest/"))
+    assert_accessible(page, "the manager's attestation form")
     for box in page.locator('fieldset input[type="checkbox"]').all():
         box.check()
     page.get_by_label("Din titel").fill("Verksamhetschef")
@@ -62,6 +65,7 @@ def test_candidate_applies_manager_attests_approver_approves_and_candidate_lands
     page.get_by_label(re.compile("Jag bekräftar att påståendena")).check()
     page.get_by_role("button", name="Skicka intyget").click()
     assert page.get_by_role("heading", name=re.compile("intyget är mottaget")).is_visible()
+    assert_accessible(page, "the attestation receipt")
 
     # 3. The approver signs in, opens the application and approves it.
     page.goto(base + "/login")
@@ -71,10 +75,12 @@ def test_candidate_applies_manager_attests_approver_approves_and_candidate_lands
     page.get_by_role("link", name="Sara Exempelsson").click()
     page.get_by_role("button", name="Godkänn och skicka inbjudan till kursen").click()
     assert page.get_by_text("Ansökan är godkänd").is_visible()
+    assert_accessible(page, "the approved application")
     page.get_by_role("button", name="Logga ut").click()
 
     # 4. The candidate follows the invitation, chooses a password and lands in the course.
     page.goto(_latest_link(page, base, "/invitation/"))
+    assert_accessible(page, "the invitation's password form")
     page.get_by_label("Nytt lösenord").fill(PASSWORD)
     page.get_by_label("Upprepa lösenordet").fill(PASSWORD)
     page.get_by_role("button", name="Spara och gå till kursen").click()

@@ -14,6 +14,8 @@ from datetime import timedelta
 
 import pytest
 
+from tests.browser.a11y import assert_accessible
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long browser passphrase"  # noqa: S105 - test account only
@@ -122,6 +124,7 @@ def test_trainee_fails_the_knowledge_test_once_and_then_passes(live_server, page
         "/^\\d+:\\d\\d$/.test(document.getElementById('quiz-clock').textContent)"
     )
     assert page.locator("#quiz-announcer").text_content() == ""
+    assert_accessible(page, "the open attempt")
 
     # First attempt: three answers, all wrong, saved by the page as they are chosen.
     questions = _open_attempt(app)
@@ -133,10 +136,12 @@ def test_trainee_fails_the_knowledge_test_once_and_then_passes(live_server, page
 
     page.locator("a[href$='/test/submit']").click()
     assert page.locator(".quiz-unanswered li").count() == 27
+    assert_accessible(page, "the hand-in page with unanswered questions")
     page.locator("form[action$='/test/submit'] button[type=submit]").click()
     page.wait_for_url(re.compile(r"/test/result"))
     assert page.locator(".quiz-failed").is_visible()
     assert page.locator(".quiz-review").count() == 30  # review "wrong": every question
+    assert_accessible(page, "the result of a failed attempt with its review")
     assert page.locator("form[action$='/test/start']").count() == 0  # cooldown
 
     # The cooldown passes (moved back in the database), and the trainee starts again.
@@ -166,6 +171,7 @@ def test_trainee_fails_the_knowledge_test_once_and_then_passes(live_server, page
     _hand_in(page)
     assert page.locator(".quiz-passed").is_visible()
     assert "100" in page.locator(".quiz-outcome").text_content()
+    assert_accessible(page, "the result of a passed attempt")
 
     with app.app_context():
         from lms.models.user import User

@@ -6,6 +6,7 @@ import pytest
 
 from tests.course.conftest import TINY_COURSE, write_course
 from tests.course_content.builders import lesson_md
+from tests.html_lang import language_of
 
 
 @pytest.fixture
@@ -53,3 +54,29 @@ def test_lesson_lists_its_exercises_by_title_marked_coming_soon(client, trainee)
     assert "Byt PIN på rätt kort när två kort sitter i datorn" in page
     assert page.count("kommer snart") == 2
     assert 'href="#lasare"' in page  # table of contents
+
+
+def test_swedish_lesson_text_is_marked_swedish_in_the_english_interface(client, trainee):
+    """WCAG 2.1 SC 3.1.2: a screen reader reads the Swedish lesson with Swedish rules, and
+    the interface's own words in English."""
+    client.post("/locale/en", data={"next": "/"})
+    page = client.get("/course/lessons/p1-forsta").get_data(as_text=True)
+    assert language_of(page, "Om kortläsare och kort.") == "sv"  # the lesson body
+    assert language_of(page, "Första") == "sv"  # its title
+    assert language_of(page, "Mark as done") == "en"
+    assert language_of(page, "Byt PIN på rätt kort") == "sv"  # an exercise title
+    glossary = client.get("/course/glossary").get_data(as_text=True)
+    assert language_of(glossary, "Ärende") == "sv"
+    assert language_of(glossary, "Glossary") == "en"
+    overview = client.get("/course/").get_data(as_text=True)
+    assert language_of(overview, "Första") == "sv"
+    assert language_of(overview, "Course overview") == "en"
+    printed = client.get("/course/lessons/p1-forsta/print").get_data(as_text=True)
+    assert language_of(printed, "Om kortläsare och kort.") == "sv"
+    assert language_of(printed, "Back to the lesson") == "en"
+
+
+def test_no_extra_language_marks_when_the_interface_is_swedish(client, trainee):
+    page = client.get("/course/lessons/p1-forsta").get_data(as_text=True)
+    assert language_of(page, "Om kortläsare och kort.") == "sv"  # from <html lang="sv">
+    assert 'lang="sv"' not in page.split("<body", 1)[1]

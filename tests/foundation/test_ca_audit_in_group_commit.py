@@ -42,9 +42,7 @@ def test_concurrent_issuances_are_audited_in_their_own_transactions(app, runner,
         assert committer is not None and committer.steps == 12
         serials = set(db.session.scalars(select(IssuedCertificate.serial)))
         audited = set(
-            db.session.scalars(
-                select(AuditEvent.target_id).where(AuditEvent.action == "ca.issue")
-            )
+            db.session.scalars(select(AuditEvent.target_id).where(AuditEvent.action == "ca.issue"))
         )
         committer.close()
     assert len(serials) == 12 and audited == serials

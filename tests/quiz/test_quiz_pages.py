@@ -11,6 +11,7 @@ from lms.extensions import db
 from lms.models.quiz import Attempt, AttemptAnswer
 from lms.quiz import service
 from tests.conftest import login
+from tests.html_lang import language_of
 from tests.quiz.answers import form_for
 
 FETCH = {"X-Requested-With": "fetch"}
@@ -181,3 +182,29 @@ def test_attempt_pages_are_not_cached(client, login_as, course_done):
     login_as("trainee")
     _open(client)
     assert client.get("/test/attempt").headers["Cache-Control"] == "no-store"
+
+
+def _plain_start(text: str, length: int = 25) -> str | None:
+    start = text.strip().split("\n")[0][:length]
+    return start if start and not any(c in start for c in "*_`[]<>&#") else None
+
+
+def test_bank_text_is_marked_swedish_in_the_english_interface(client, login_as, course_done):
+    """WCAG 2.1 SC 3.1.2: questions and options from the (Swedish) banks carry lang="sv";
+    the interface's own words stay English."""
+    login_as("trainee")
+    _english(client)
+    attempt = _open(client)
+    page = client.get("/test/attempt").get_data(as_text=True)
+    stem = next(s for q in attempt.questions if (s := _plain_start(q["stem"])))
+    assert language_of(page, stem) == "sv"
+    single = next(q for q in attempt.questions if q["type"] == "single")
+    option = next(s for o in single["options"] if (s := _plain_start(o["text"])))
+    assert language_of(page, option) == "sv"
+    assert language_of(page, "Time left:") == "en"
+
+    graded = _graded(client, "answers", right=set(range(1, 31)))
+    result = client.get(f"/test/result?attempt={graded.number}").get_data(as_text=True)
+    explained = next(q for q in graded.questions if q.get("explanation"))
+    assert language_of(result, _plain_start(explained["explanation"], 12)) == "sv"
+    assert language_of(result, "Right answer:") == "en"

@@ -1,0 +1,139 @@
+"""Every page each role can reach by following links passes axe's WCAG 2.1 A/AA rules, and
+none of them answers with a server error. Error states (a rejected form, a failed login) are
+checked too: that is where labels and error messages most often go wrong.
+
+The crawl starts from every GET route without parameters and follows same-site links, so a
+new page is checked as soon as something links to it.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urldefrag, urljoin, urlparse
+
+import pytest
+
+from tests.browser.a11y import assert_accessible, describe, violations
+
+pytestmark = pytest.mark.browser
+
+MAX_PAGES = 150  # per role; the demo data reaches about 35
+
+
+def _seed_demo(app) -> str:
+    from lms.demo import DEMO_PASSWORD, seed_demo
+    from lms.extensions import db
+
+    with app.app_context():
+        seed_demo()
+        db.session.commit()
+        db.session.remove()
+    return DEMO_PASSWORD
+
+
+def _start_paths(app) -> list[str]:
+    return sorted(
+        {
+            rule.rule
+            for rule in app.url_map.iter_rules()
+            if "GET" in rule.methods
+            and not rule.arguments
+            and not rule.rule.startswith(("/static", "/dev"))
+            and "logout" not in rule.endpoint
+        }
+    )
+
+
+def _sign_in(page, base: str, email: str, password: str) -> None:
+    page.goto(base + "/login")
+    page.get_by_label("E-postadress").fill(email)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_load_state()
+
+
+def _crawl(page, base: str, start: list[str]) -> tuple[list[str], dict[str, str], list[str]]:
+    """(pages checked, {path: problems}, server errors) for the signed-in role of `page`."""
+    host = urlparse(base).netloc
+    queue, seen = list(start), set(start)
+    checked: list[str] = []
+    problems: dict[str, str] = {}
+    errors: list[str] = []
+    while queue and len(checked) < MAX_PAGES:
+        path = queue.pop(0)
+        # ask first without following redirects: downloads (PDF, CSV, PEM) are not pages
+        head = page.context.request.get(base + path, max_redirects=0)
+        if head.status >= 500:
+            errors.append(f"{path}: HTTP {head.status}")
+        if head.status != 200 or "text/html" not in head.headers.get("content-type", ""):
+            continue
+        page.goto(base + path)
+        checked.append(path)
+        found = violations(page)
+        if found:
+            problems[path] = describe(found)
+        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+        for href in hrefs:
+            url = urlparse(urljoin(base + path, urldefrag(href)[0]))
+            target = url.path + (f"?{url.query}" if url.query else "")
+            if url.netloc != host or target in seen or "logout" in target:
+                continue
+            if target.startswith(("/static", "/dev")):
+                continue
+            seen.add(target)
+            queue.append(target)
+    return checked, problems, errors
+
+
+@pytest.mark.parametrize(
+    "email",
+    [None, "elev@example.se", "godkannare@example.se", "admin@example.se"],
+    ids=["anonymous", "trainee", "approver", "admin"],
+)
+def test_every_reachable_page_meets_wcag_21_aa(live_server, page, email):
+    password = _seed_demo(live_server.app)
+    base = live_server.url
+    if email is not None:
+        _sign_in(page, base, email, password)
+    checked, problems, errors = _crawl(page, base, _start_paths(live_server.app))
+    assert not errors, errors
+    assert not problems, "\n\n".join(f"{path}\n{text}" for path, text in problems.items())
+    # the crawl really reached the role's pages (a broken sign-in would only see /login)
+    expected = {
+        None: "/apply",
+        "elev@example.se": "/course/",
+        "godkannare@example.se": "/team/applications",
+        "admin@example.se": "/admin/audit",
+    }[email]
+    assert expected in checked, checked
+
+
+def test_english_pages_meet_wcag_21_aa_and_say_they_are_english(live_server, page):
+    password = _seed_demo(live_server.app)
+    base = live_server.url
+    _sign_in(page, base, "elev@example.se", password)
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    checked, problems, errors = _crawl(page, base, _start_paths(live_server.app))
+    assert not errors, errors
+    assert not problems, "\n\n".join(f"{path}\n{text}" for path, text in problems.items())
+    assert "/course/" in checked
+    assert page.locator("html").get_attribute("lang") == "en"  # still English at the end
+
+
+def test_error_states_meet_wcag_21_aa(live_server, page):
+    base = live_server.url
+    _seed_demo(live_server.app)
+    page.goto(base + "/apply")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    assert page.locator("[aria-invalid=true]").count() > 0  # the form was really rejected
+    assert_accessible(page, "/apply with errors")
+
+    page.goto(base + "/login")
+    page.get_by_label("E-postadress").fill("elev@example.se")
+    page.get_by_label("Lösenord").fill("not the password")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_load_state()
+    assert "/login" in page.url
+    assert_accessible(page, "/login after a failed sign-in")
