@@ -198,7 +198,8 @@ def test_hostile_ocsp_bodies_get_malformed_request_never_500(pki):
         response = ocsp.load_der_ocsp_response(raw)
         assert response.response_status == ocsp.OCSPResponseStatus.MALFORMED_REQUEST
     random_b64 = base64.b64encode(os.urandom(100)).decode()
-    for path in ("%%%", "AAAA", "not-base64!", random_b64, "/" + random_b64[1:]):
+    leading = ("/" + random_b64[1:], "//" + random_b64[2:], "///" + random_b64[3:])
+    for path in ("%%%", "AAAA", "not-base64!", random_b64, *leading):
         status, ctype, raw = fetch(f"{live.url}/ca/ocsp/{urllib.parse.quote(path, safe='')}")
         assert status == 200, (status, path)
         response = ocsp.load_der_ocsp_response(raw)

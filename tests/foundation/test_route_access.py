@@ -62,7 +62,6 @@ GET_ROUTES: dict[str, tuple[int, int, int, int]] = {
     "/ca/certs/{slug}.pem": (404, 404, 404, 404),
     "/ca/crl/{slug}.crl": (404, 404, 404, 404),
     "/ca/ocsp/{encoded}": (200, 200, 200, 200),  # an OCSP error response, never an HTTP error
-    "/ca/ocsp//{encoded}": (200, 200, 200, 200),  # base64 starting with '/'
 }
 # OCSP clients POST DER requests without a session or CSRF token; the responder changes no
 # state and answers every request with a signed OCSP response or an OCSP error status.
