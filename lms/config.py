@@ -87,6 +87,10 @@ class DefaultConfig:
     CERT_VALIDITY_DAYS = 365
     # Reminder mails, days before the end of validity; each point mails once (`certs remind`).
     CERT_REMINDER_DAYS = (60, 14)
+    # The knowledge test opens again for renewal this many days before an approval ends (and
+    # stays open after it has ended). Keep it at least the first reminder point above: the
+    # reminder tells the holder to take the test again.
+    RECERT_WINDOW_DAYS = 60
     # The holder is mailed once when the certification has expired, if within this many days.
     CERT_EXPIRED_NOTICE_WITHIN_DAYS = 30
     # The dashboard lists certifications ending within this many days as "expiring soon".

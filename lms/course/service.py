@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -259,3 +260,27 @@ def resume_target(user: User) -> Lesson | Part | None:
                 return lesson
         return part_state.part
     return None
+
+
+@dataclass(frozen=True)
+class RefresherLesson:
+    """A lesson to read again before renewing an approval, and why."""
+
+    lesson: Lesson
+    listed: bool  # the SäkerID team names it in course.yaml (`refresher`)
+    changed: bool  # it has changed since the holder marked it as done
+
+
+def refresher_lessons(user: User) -> list[RefresherLesson]:
+    """What a holder renewing an approval should read again, in course order: the lessons the
+    course lists as refresher and those changed since the holder marked them as done."""
+    course = _course()
+    done = completed_lessons(user)
+    listed = set(course.refresher)
+    found = []
+    for lesson in course.lessons:
+        row = done.get(lesson.id)
+        changed = row is not None and row.content_hash not in (None, lesson.hash)
+        if lesson.id in listed or changed:
+            found.append(RefresherLesson(lesson, lesson.id in listed, changed))
+    return found

@@ -19,12 +19,13 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from lms.auth.permissions import requires
+from lms.course import service as course_service
 from lms.forms_common import ActionForm
 from lms.models.quiz import Attempt
 from lms.models.types import utcnow
@@ -56,6 +57,10 @@ def reason_message(reason: str, user: Any) -> str:
     if reason == service.COOLDOWN:
         opens_at = service.next_attempt_opens_at(user)
         return _("You can take the test again from %(when)s.", when=when(opens_at))
+    if reason in (service.CERTIFIED, service.RENEWAL):
+        renewal = service.renewal_of(user)
+        if renewal is not None:
+            return _renewal_message(reason, renewal)
     messages = {
         service.OK: _("You can start the test when you are ready."),
         service.OPEN: _("You have a test in progress. Continue where you left off."),
@@ -71,8 +76,32 @@ def reason_message(reason: str, user: Any) -> str:
             num=test.max_attempts if test else 0,
         ),
         service.UNAVAILABLE: _("The test is not available right now. Try again later."),
+        service.REVOKED: _(
+            "Your approval has been revoked. Contact the SäkerID team if you are to be "
+            "approved again."
+        ),
     }
     return messages.get(reason, reason)
+
+
+def _renewal_message(reason: str, renewal: service.Renewal) -> str:
+    ends_on = format_date(renewal.ends_on, format="long")
+    if reason == service.CERTIFIED:
+        return _(
+            "You are approved until %(ends_on)s. The test opens again for renewal on %(opens_on)s.",
+            ends_on=ends_on,
+            opens_on=format_date(renewal.opens_on, format="long"),
+        )
+    if renewal.ends_on < service.local_today():
+        return _(
+            "Your approval ended on %(ends_on)s. Take the test again to be approved again.",
+            ends_on=ends_on,
+        )
+    return _(
+        "Your approval ends on %(ends_on)s. Take the test again to renew it: after a pass "
+        "the SäkerID team approves you again.",
+        ends_on=ends_on,
+    )
 
 
 def lesson_url(lesson_id: str | None) -> str | None:
@@ -98,15 +127,23 @@ def _no_store(response: Response) -> Response:
 def overview():
     ok, reason = service.eligibility(current_user)
     attempts = service.attempts_of(current_user)
+    counted = len(service.round_attempts(current_user))  # a reopening starts the count again
+    if reason == service.RENEWAL:
+        counted = 0  # starting opens a new round
     test = service.current_test()
+    renewing = reason == service.RENEWAL or (
+        reason not in (service.PASSED, service.CERTIFIED, service.REVOKED)
+        and service.in_renewal_round(current_user)
+    )
     return render_template(
         "quiz/overview.html",
+        refresher=course_service.refresher_lessons(current_user) if renewing else [],
         test=test,
         ok=ok,
         reason=reason,
         message=reason_message(reason, current_user),
         attempts=attempts,
-        attempts_left=max(0, test.max_attempts - len(attempts)) if test else 0,
+        attempts_left=max(0, test.max_attempts - counted) if test else 0,
         extra_minutes=service.extra_minutes_for(current_user),
         form=ActionForm(),
         when=when,

@@ -9,10 +9,12 @@ before or after a concurrent submit on PostgreSQL (row lock) and on SQLite (data
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import case, exists, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -41,6 +43,10 @@ UNAVAILABLE = "unavailable"
 COURSE_INCOMPLETE = "course_incomplete"
 NO_ATTEMPTS_LEFT = "no_attempts_left"
 COOLDOWN = "cooldown"
+# After a pass that the SäkerID team has approved:
+CERTIFIED = "certified"  # approved; the renewal window has not opened yet
+RENEWAL = "renewal"  # approved; the window is open: starting a test opens a new round
+REVOKED = "revoked"  # the approval was revoked: only the team can open the test again
 
 MAX_EXTRA_MINUTES = 600
 _SYSTEM = SimpleNamespace(id=None, email="system")  # the actor of expiry by the server
@@ -140,6 +146,57 @@ def awaiting_final_approval(user: Any) -> bool:
     return not decided
 
 
+@dataclass(frozen=True)
+class Renewal:
+    """The approval granted on the current round's pass, and when it may be renewed."""
+
+    certification: Any  # lms.models.certification.Certification
+    ends_on: date  # its last valid day
+    opens_on: date  # from this day the holder may take the test again
+
+    @property
+    def revoked(self) -> bool:
+        return self.certification.revoked_at is not None
+
+
+def renewal_of(user: Any) -> Renewal | None:
+    """The approval given for the pass in the current round, if the team has approved it."""
+    from lms.models.certification import Certification
+
+    attempt = passed_attempt(user)
+    if attempt is None:
+        return None
+    cert = db.session.scalar(
+        select(Certification)
+        .where(Certification.attempt_id == attempt.id)
+        .order_by(Certification.id.desc())
+        .limit(1)
+    )
+    if cert is None:
+        return None
+    window = timedelta(days=current_app.config["RECERT_WINDOW_DAYS"])
+    return Renewal(cert, cert.ends_on, cert.ends_on - window)
+
+
+def in_renewal_round(user: Any) -> bool:
+    """The current round opened after the user was first approved (a renewal, or a
+    recertification the team required): the user is renewing an approval."""
+    from lms.models.certification import Certification
+
+    started = round_started_at(user)
+    if started is None:
+        return False
+    earlier = exists().where(Certification.user_id == user.id, Certification.approved_at < started)
+    return bool(db.session.scalar(select(earlier)))
+
+
+def local_today(now: datetime | None = None) -> date:
+    """Today in Stockholm, the calendar that approvals end by."""
+    from lms.certification.service import local_date
+
+    return local_date(now or utcnow())
+
+
 def reopen_test(
     user: Any, *, reason: str, actor: Any, now: datetime | None = None
 ) -> TestReopening:
@@ -190,7 +247,14 @@ def eligibility(user: Any, now: datetime | None = None) -> tuple[bool, str]:
     if any(a.is_open for a in attempts):
         return True, OPEN
     if any(a.passed for a in attempts):
-        return False, PASSED
+        renewal = renewal_of(user)
+        if renewal is None:
+            return False, PASSED  # awaiting the team's final approval
+        if renewal.revoked:
+            return False, REVOKED
+        if local_today(now) < renewal.opens_on:
+            return False, CERTIFIED
+        return True, RENEWAL
     loaded = load_quiz_set()
     test = loaded.quiz_set.test
     if not loaded.usable or test is None:
@@ -235,6 +299,9 @@ def start_attempt(
             return existing
         submit(existing, now)
     ok, reason = eligibility(user, now)
+    if ok and reason == RENEWAL:
+        _open_renewal_round(user, now)
+        ok, reason = eligibility(user, now)
     if not ok:
         raise NotEligible(reason)
     loaded = load_quiz_set()
@@ -283,6 +350,21 @@ def start_attempt(
     )
     db.session.commit()
     return attempt
+
+
+def _open_renewal_round(user: Any, now: datetime) -> None:
+    """The holder starts renewing: a new round, so the approved pass stops counting."""
+    renewal = renewal_of(user)
+    assert renewal is not None  # eligibility said RENEWAL
+    # A round holds the attempts started after its reopening; the attempt about to be drawn
+    # starts at `now`, so the round must open just before it.
+    reopen_test(
+        user,
+        reason=f"renewal of the approval that ends on {renewal.ends_on.isoformat()}",
+        actor=user,
+        now=now - timedelta(microseconds=1),
+    )
+    db.session.flush()
 
 
 def _upsert_answer(values: dict[str, Any]) -> None:

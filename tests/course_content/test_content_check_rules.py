@@ -309,6 +309,32 @@ def test_glossary_entry_referring_to_an_unknown_lesson_is_an_error(
     ]
 
 
+def test_refresher_lists_only_existing_lessons_each_once(make_course: MakeCourse) -> None:
+    course = (
+        "title: Testkurs\nparts:\n  - del-1-a\n  - del-2-b\n"
+        "refresher:\n  - p1-andra\n  - p1-pin\n  - p1-andra\n"
+    )
+    assert report(make_course({"course.yaml": course})) == [
+        "content/course.yaml:7: refresher lists unknown lesson 'p1-pin'",
+        "content/course.yaml:8: refresher lists 'p1-andra' twice",
+    ]
+    wrong = "title: Testkurs\nparts:\n  - del-1-a\n  - del-2-b\nrefresher: p1-andra\n"
+    assert report(make_course({"course.yaml": wrong})) == [
+        "content/course.yaml:5: 'refresher' must be a list of lesson ids"
+    ]
+
+
+def test_refresher_lessons_reach_the_course_in_course_order(make_course: MakeCourse) -> None:
+    from lms.course.content.store import ContentStore
+
+    course = (
+        "title: Testkurs\nparts:\n  - del-1-a\n  - del-2-b\n"
+        "refresher:\n  - p2-tredje\n  - p1-forsta\n"
+    )
+    loaded = ContentStore(make_course({"course.yaml": course}), check_interval=0).course()
+    assert loaded.refresher == ("p2-tredje", "p1-forsta")  # as listed; the page sorts
+
+
 # -- the whole check ----------------------------------------------------------------------
 
 

@@ -90,4 +90,7 @@ def build_course(
                 tuple(lessons),
             )
         )
-    return Course(content.title, tuple(parts), course_version(content, all_lessons))
+    refresher = tuple(dict.fromkeys(i for i, _line in content.refresher if i in seen))
+    return Course(
+        content.title, tuple(parts), course_version(content, all_lessons), refresher=refresher
+    )

@@ -165,6 +165,20 @@ def check_glossary(content: ContentSource) -> list[Problem]:
     ]
 
 
+def check_refresher(content: ContentSource) -> list[Problem]:
+    """course.yaml's refresher list names lessons that exist, each once."""
+    ids = {lesson.meta.get("id") for lesson in content.lessons}
+    label = content.label("course.yaml")
+    problems, seen = [], set()
+    for lesson_id, line in content.refresher:
+        if lesson_id not in ids:
+            problems.append(Problem(label, line, f"refresher lists unknown lesson '{lesson_id}'"))
+        elif lesson_id in seen:
+            problems.append(Problem(label, line, f"refresher lists '{lesson_id}' twice"))
+        seen.add(lesson_id)
+    return problems
+
+
 def check_content(
     content_dir: Path | str, known_exercises: Mapping[str, str] | None = None
 ) -> list[Problem]:
@@ -187,6 +201,7 @@ def check_content(
     problems += check_links(content, rendered)
     problems += check_images(content, rendered)
     problems += check_glossary(content)
+    problems += check_refresher(content)
     if known_exercises is not None:
         problems += check_exercises(content, known_exercises)
     return sort_problems(problems)

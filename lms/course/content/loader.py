@@ -71,6 +71,8 @@ class ContentSource:
     parts: tuple[PartSource, ...]
     glossary: tuple[GlossarySource, ...]
     problems: tuple[Problem, ...]
+    # Lessons a holder renewing an approval is asked to read again: (lesson id, line).
+    refresher: tuple[tuple[str, int], ...] = ()
 
     def label(self, relative: str) -> str:
         return f"{self.root.name}/{relative}"
@@ -286,6 +288,12 @@ def load_content(root: Path) -> ContentSource:
     problems.extend(_stray_lessons(root, seen))
     glossary = read_glossary(root, problems)
     title = course.get("title")
+    listed = course.get("refresher") if isinstance(course.get("refresher"), list) else []
+    refresher = tuple(
+        (item, lines.line("refresher", index))
+        for index, item in enumerate(listed)
+        if isinstance(item, str)
+    )
     return ContentSource(
         root=root,
         title=title.strip() if isinstance(title, str) else "",
@@ -293,4 +301,5 @@ def load_content(root: Path) -> ContentSource:
         parts=tuple(parts),
         glossary=glossary,
         problems=tuple(problems),
+        refresher=refresher,
     )

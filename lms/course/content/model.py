@@ -74,6 +74,8 @@ class Course:
     title: str
     parts: tuple[Part, ...]
     version: str
+    # Lessons a holder renewing an approval is asked to read again (course.yaml `refresher`).
+    refresher: tuple[str, ...] = ()
     _lessons: tuple[Lesson, ...] = field(init=False, repr=False, compare=False)
     _index: dict[str, int] = field(init=False, repr=False, compare=False)
     _parts_by_lesson: dict[str, Part] = field(init=False, repr=False, compare=False)

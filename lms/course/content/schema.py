@@ -16,7 +16,8 @@ LESSON_REQUIRED = ("id", "title", "minutes", "objectives")
 QUESTION_KEYS = ("id", "question", "options", "correct", "feedback")
 PART_KEYS = ("id", "title", "summary")
 PART_REQUIRED = ("id", "title")
-COURSE_KEYS = ("title", "parts")
+COURSE_KEYS = ("title", "parts", "refresher")
+COURSE_REQUIRED = ("title", "parts")
 
 
 def is_id(value: object) -> bool:
@@ -150,7 +151,7 @@ def validate_course_meta(data: object, lines: LineMap, path: str) -> list[Proble
     if not isinstance(data, dict):
         report.error((), "course.yaml must be a mapping with title and parts")
         return report.problems
-    report.keys(data, (), COURSE_KEYS, COURSE_KEYS)
+    report.keys(data, (), COURSE_KEYS, COURSE_REQUIRED)
     if "title" in data and not _is_text(data["title"]):
         report.error(("title",), "'title' must be a non-empty string")
     parts = data.get("parts")
@@ -158,4 +159,9 @@ def validate_course_meta(data: object, lines: LineMap, path: str) -> list[Proble
         isinstance(parts, list) and parts and all(isinstance(p, str) for p in parts)
     ):
         report.error(("parts",), "'parts' must be a non-empty list of part folder names")
+    refresher = data.get("refresher")
+    if "refresher" in data and not (
+        isinstance(refresher, list) and all(isinstance(r, str) for r in refresher)
+    ):
+        report.error(("refresher",), "'refresher' must be a list of lesson ids")
     return report.problems
