@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from lms.enrolment.service import valid_hsa_id
@@ -50,7 +51,7 @@ class ApplicationForm(FlaskForm):
     )
     role_sought = RadioField(
         _l("Role you apply for"),
-        choices=[(r.value, ROLE_LABELS[r]) for r in RoleSought],
+        choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in RoleSought],
         validators=[DataRequired(message=_l("Choose the role you apply for."))],
     )
     manager_name = StringField(

@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from lms.auth.permissions import requires
@@ -101,7 +102,7 @@ def _trainees() -> list[User]:
 def extra_time():
     trainees = _trainees()
     form = ExtraTimeForm()
-    form.user_id.choices = [(u.id, f"{u.name} <{u.email}>") for u in trainees]
+    form.user_id.choices = [SelectChoice(u.id, f"{u.name} <{u.email}>") for u in trainees]
     if form.validate_on_submit():
         trainee = db.session.get(User, form.user_id.data)
         if trainee is None or not trainee.has_role(Role.TRAINEE):

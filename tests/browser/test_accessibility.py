@@ -137,3 +137,42 @@ def test_error_states_meet_wcag_21_aa(live_server, page):
     page.wait_for_load_state()
     assert "/login" in page.url
     assert_accessible(page, "/login after a failed sign-in")
+
+
+FOCUSED = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  return {
+    tag: el.tagName.toLowerCase(), id: el.id, text: (el.innerText || el.value || '').trim(),
+    outline: parseFloat(style.outlineWidth) || 0, outlineStyle: style.outlineStyle,
+    shadow: style.boxShadow, onScreen: box.right > 0 && box.bottom > 0 && box.width > 0,
+  };
+}"""
+
+
+def test_keyboard_users_can_skip_to_the_content_and_always_see_the_focus(live_server, page):
+    """WCAG 2.4.1 (bypass blocks) and 2.4.7 (focus visible), on the application form."""
+    page.goto(live_server.url + "/apply")
+    page.keyboard.press("Tab")
+    first = page.evaluate(FOCUSED)
+    assert first["tag"] == "a" and first["text"] == "Hoppa till innehållet", first
+    assert first["onScreen"], "the skip link must appear when it has the focus"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    seen = set()
+    for _ in range(40):  # through the header and the whole form
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused["tag"] == "body":
+            break
+        key = (focused["tag"], focused["id"], focused["text"][:40])
+        seen.add(key)
+        visible = (focused["outline"] >= 2 and focused["outlineStyle"] != "none") or (
+            focused["shadow"] not in ("", "none")
+        )
+        assert visible, f"no visible focus on {key}"
+        assert focused["onScreen"], f"focus went to something off screen: {key}"
+    tags = {tag for tag, _id, _text in seen}
+    assert {"input", "textarea", "button"} <= tags, seen  # the form was really reached
