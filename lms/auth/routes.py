@@ -6,22 +6,30 @@ from flask_login import current_user, login_user, logout_user
 
 from lms.auth import service
 from lms.auth.forms import LoginForm, ResetRequestForm, SetPasswordForm
-from lms.auth.permissions import public, requires
+from lms.auth.permissions import public, requires, user_can
 from lms.auth.tokens import TokenError
 from lms.forms_common import ActionForm
 from lms.mail import deliver
 from lms.models.token import TokenPurpose
-from lms.models.user import Role
 from lms.urls import safe_next
 
 bp = Blueprint("auth", __name__)
 
 
+# Where a signed-in user starts: the first of these tools their roles allow.
+HOME_PAGES = (
+    ("enrolment.decide", "enrolment.queue"),  # approvers
+    ("course.take", "course.resume"),  # trainees
+    ("audit.view", "audit_admin.audit_log"),  # administrators
+)
+
+
 def home_for(user) -> str:
-    if user.has_role(Role.APPROVER):
-        return url_for("enrolment.queue")
-    if user.has_role(Role.TRAINEE):
-        return url_for("course.resume")
+    """The user's start page; the public start page when no tool is theirs (it does not
+    redirect a signed-in user again, so this never loops)."""
+    for permission, endpoint in HOME_PAGES:
+        if user_can(user, permission):
+            return url_for(endpoint)
     return url_for("main.index")
 
 

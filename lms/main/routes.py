@@ -18,7 +18,9 @@ def index():
     if current_user.is_authenticated:
         from lms.auth.routes import home_for
 
-        return redirect(home_for(current_user))
+        home = home_for(current_user)
+        if home != request.path:
+            return redirect(home)
     return render_template("main/index.html")
 
 

@@ -20,6 +20,32 @@ def test_login_with_right_password_signs_in_and_lands_on_role_home(client, make_
     assert response.headers["Location"] == "/team/applications"
 
 
+@pytest.mark.parametrize(
+    ("roles", "home"),
+    [
+        (("approver",), "/team/applications"),
+        (("trainee",), "/course/"),
+        (("admin",), "/admin/audit"),
+        (("admin", "approver"), "/team/applications"),
+        ((), "/"),  # an account with no role yet: the public start page, not a loop
+    ],
+)
+def test_every_role_lands_on_a_page_it_may_open(client, make_user, roles, home):
+    if roles:
+        make_user("user@example.se", *roles)
+    else:
+        from lms.auth.service import create_user
+
+        create_user("user@example.se", "No Role", set(), password=PASSWORD)
+        db.session.commit()
+    login(client, "user@example.se")
+    response = client.get("/", follow_redirects=True)
+    assert response.status_code == 200
+    landed = response.request.path
+    assert landed == home if home == "/" else landed.startswith(home), landed
+    assert len(response.history) <= 2  # "/" -> home (-> the lesson the trainee resumes)
+
+
 def test_login_email_is_case_insensitive(client, make_user):
     make_user("greta@example.se", "approver")
     assert login(client, "  Greta@Example.SE ").status_code == 302
