@@ -64,6 +64,18 @@ def _crawl(page, base: str, start: list[str]) -> tuple[list[str], dict[str, str]
         head = page.context.request.get(base + path, max_redirects=0)
         if head.status >= 500:
             errors.append(f"{path}: HTTP {head.status}")
+        if 300 <= head.status < 400:  # a redirect must end somewhere (no loop, no error)
+            target = urlparse(urljoin(base + path, head.headers.get("location", "")))
+            try:
+                final = page.context.request.get(base + path, max_redirects=5)
+            except Exception as exc:  # Playwright raises on a redirect loop
+                errors.append(f"{path}: {exc}")
+            else:
+                if final.status >= 500:
+                    errors.append(f"{path} -> {final.url}: HTTP {final.status}")
+            if target.netloc == host and target.path not in seen:
+                seen.add(target.path)
+                queue.append(target.path)
         if head.status != 200 or "text/html" not in head.headers.get("content-type", ""):
             continue
         page.goto(base + path)
