@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from lms.config import DEFAULT_SECRET_KEY, DefaultConfig
 from lms.extensions import babel, csrf, db, login_manager, migrate
+from lms.urls import RowIdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     import lms.models  # noqa: F401 - register every table with the metadata
 
+    app.url_map.converters["int"] = RowIdConverter  # before any route uses <int:...>
     _register_blueprints(app)
     _register_cli(app)
     _register_hooks(app)

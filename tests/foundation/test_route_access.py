@@ -241,3 +241,18 @@ def test_login_form_without_csrf_token_is_rejected(app, app_config):
     client = create_app(app_config).test_client()
     response = login(client, "x@example.se")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("number", [2**31, 2**63, 10**20])
+def test_an_id_beyond_any_row_is_not_found_not_a_database_error(client, make_user, app, number):
+    """`<int:...>` ids too large for the database's INTEGER are a 404 like any unknown id."""
+    user = make_user("all@example.se", "admin", "approver", "trainee")
+    login(client, user.email)
+    rules = [r.rule for r in app.url_map.iter_rules() if "<int:" in r.rule and "GET" in r.methods]
+    assert len(rules) >= 4
+    for rule in rules:
+        path = rule
+        for arg in ("app_id", "attestation_id", "user_id", "cert_id"):
+            path = path.replace(f"<int:{arg}>", str(number))
+        assert "<" not in path, path
+        assert client.get(path).status_code == 404, path
