@@ -46,9 +46,16 @@ def _no_store(response: Response) -> Response:
 @bp.route("/certificate")
 @requires("certification.hold")
 def mine():
+    from lms.quiz import service as quiz_service
+    from lms.quiz.messages import reason_message
+
     certs = service.certifications_of(current_user)
+    _ok, reason = quiz_service.eligibility(current_user)
+    renewal = reason in (quiz_service.CERTIFIED, quiz_service.RENEWAL)
     return render_template(
         "certification/mine.html",
+        renewal_note=reason_message(reason, current_user) if renewal else None,
+        renewal_open=reason == quiz_service.RENEWAL,
         certifications=certs,
         today=service.today(),
         role_label=role_label,

@@ -19,8 +19,8 @@ from lms.extensions import db
 from lms.models.quiz import ExtraTime
 from lms.models.user import Role, User, UserRole
 from lms.quiz import service
+from lms.quiz.messages import when
 from lms.quiz.results import category_name
-from lms.quiz.routes import when
 from lms.quiz.statistics import build_statistics, table_csv
 
 bp = Blueprint("quiz_team", __name__, url_prefix="/team/test")

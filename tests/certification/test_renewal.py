@@ -131,3 +131,19 @@ def test_the_overview_in_swedish(app, client, holder, login_user, monkeypatch):
     monkeypatch.setattr(quiz, "utcnow", lambda: at(date(2027, 6, 1)))
     page = client.get("/test/").get_data(as_text=True)
     assert "Du är godkänd till och med 29 november 2027" in page
+
+
+def test_the_certificate_page_says_when_renewal_opens_and_links_to_the_test(
+    app, client, holder, login_user, monkeypatch
+):
+    user, _ = holder
+    login_user(user)
+    client.post("/locale/en", data={"next": "/"})
+    monkeypatch.setattr(quiz, "utcnow", lambda: at(date(2027, 6, 1)))
+    page = client.get("/certificate").get_data(as_text=True)
+    assert "opens again for renewal on September 30, 2027" in page
+    assert "Go to the knowledge test" not in page
+    monkeypatch.setattr(quiz, "utcnow", lambda: at(date(2027, 10, 1)))
+    page = client.get("/certificate").get_data(as_text=True)
+    assert "Your approval ends on November 29, 2027" in page
+    assert 'href="/test/"' in page and "Go to the knowledge test" in page
