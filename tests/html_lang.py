@@ -33,6 +33,7 @@ class _Languages(HTMLParser):
 
 def language_of(html: str, text: str) -> str | None:
     """The effective language of the first text node in the body containing `text`."""
+    text = text.strip()
     parser = _Languages()
     parser.feed(html)
     for data, lang in parser.texts:
