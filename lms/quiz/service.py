@@ -191,10 +191,10 @@ def in_renewal_round(user: Any) -> bool:
 
 
 def local_today(now: datetime | None = None) -> date:
-    """Today in Stockholm, the calendar that approvals end by."""
-    from lms.certification.service import local_date
+    """Today in Stockholm, the calendar that approvals end by (on this module's clock)."""
+    from lms.certification.service import today
 
-    return local_date(now or utcnow())
+    return today(now or utcnow())
 
 
 def reopen_test(

@@ -83,6 +83,15 @@ def live_server(tmp_path) -> Iterator[LiveServer]:
             db.engine.dispose()
 
 
+def sign_in(page, base: str, email: str, password: str) -> None:
+    """Sign in through the login form, as a person would."""
+    page.goto(base + "/login")
+    page.get_by_label("E-postadress").fill(email)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_load_state()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright

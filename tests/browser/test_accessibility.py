@@ -13,6 +13,7 @@ from urllib.parse import urldefrag, urljoin, urlparse
 import pytest
 
 from tests.browser.a11y import assert_accessible, describe, violations
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -41,14 +42,6 @@ def _start_paths(app) -> list[str]:
             and "logout" not in rule.endpoint
         }
     )
-
-
-def _sign_in(page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("E-postadress").fill(email)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_load_state()
 
 
 def _crawl(page, base: str, start: list[str]) -> tuple[list[str], dict[str, str], list[str]]:
@@ -96,6 +89,14 @@ def _crawl(page, base: str, start: list[str]) -> tuple[list[str], dict[str, str]
     return checked, problems, errors
 
 
+def _crawl_clean(page, base: str, app) -> list[str]:
+    """Crawl from every parameterless route; fail on any WCAG problem or server error."""
+    checked, problems, errors = _crawl(page, base, _start_paths(app))
+    assert not errors, errors
+    assert not problems, "\n\n".join(f"{path}\n{text}" for path, text in problems.items())
+    return checked
+
+
 @pytest.mark.parametrize(
     "email",
     [None, "elev@example.se", "godkannare@example.se", "admin@example.se"],
@@ -105,10 +106,8 @@ def test_every_reachable_page_meets_wcag_21_aa(live_server, page, email):
     password = _seed_demo(live_server.app)
     base = live_server.url
     if email is not None:
-        _sign_in(page, base, email, password)
-    checked, problems, errors = _crawl(page, base, _start_paths(live_server.app))
-    assert not errors, errors
-    assert not problems, "\n\n".join(f"{path}\n{text}" for path, text in problems.items())
+        sign_in(page, base, email, password)
+    checked = _crawl_clean(page, base, live_server.app)
     # the crawl really reached the role's pages (a broken sign-in would only see /login)
     expected = {
         None: "/apply",
@@ -122,13 +121,11 @@ def test_every_reachable_page_meets_wcag_21_aa(live_server, page, email):
 def test_english_pages_meet_wcag_21_aa_and_say_they_are_english(live_server, page):
     password = _seed_demo(live_server.app)
     base = live_server.url
-    _sign_in(page, base, "elev@example.se", password)
+    sign_in(page, base, "elev@example.se", password)
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
-    checked, problems, errors = _crawl(page, base, _start_paths(live_server.app))
-    assert not errors, errors
-    assert not problems, "\n\n".join(f"{path}\n{text}" for path, text in problems.items())
+    checked = _crawl_clean(page, base, live_server.app)
     assert "/course/" in checked
     assert page.locator("html").get_attribute("lang") == "en"  # still English at the end
 

@@ -10,6 +10,8 @@ import subprocess
 
 import pytest
 
+from tests.browser.conftest import sign_in
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long browser passphrase"  # noqa: S105 - test accounts only
@@ -39,14 +41,6 @@ def _seed(app) -> None:
         add_application(sara, organisation="Vårdcentralen Solna", role="id_administrator")
         add_attempt(sara)
         db.session.commit()
-
-
-def _sign_in(page, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("E-postadress").fill(email)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_load_state()
 
 
 def _qr_url(pdf: bytes, tmp_path) -> str:
@@ -79,7 +73,7 @@ def test_approver_approves_candidate_downloads_certificate_and_verification_show
     _seed(live_server.app)
 
     # 1. The approver opens the candidates awaiting final approval and approves Sara.
-    _sign_in(page, base, "greta@example.se")
+    sign_in(page, base, "greta@example.se", PASSWORD)
     page.goto(base + "/team/candidates")
     page.get_by_role("link", name="Sara Exempelsson").click()
     assert page.locator("#sandbox-placeholder").is_visible()
@@ -90,7 +84,7 @@ def test_approver_approves_candidate_downloads_certificate_and_verification_show
     page.get_by_role("button", name="Logga ut").click()
 
     # 2. Sara signs in and downloads her certificate.
-    _sign_in(page, base, "sara@example.se")
+    sign_in(page, base, "sara@example.se", PASSWORD)
     page.goto(base + "/certificate")
     with page.expect_download() as download_info:
         page.get_by_role("link", name=DOWNLOAD).click()

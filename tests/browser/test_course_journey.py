@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tests.browser.conftest import sign_in
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long browser passphrase"  # noqa: S105 - test account only
@@ -22,13 +24,6 @@ def _make_trainee(app) -> None:
         db.session.commit()
 
 
-def _sign_in(page, base: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("E-postadress").fill("tove@example.se")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-
-
 def test_trainee_marks_a_lesson_done_and_resumes_at_the_next_after_signing_in_again(
     live_server, page
 ):
@@ -36,7 +31,7 @@ def test_trainee_marks_a_lesson_done_and_resumes_at_the_next_after_signing_in_ag
     _make_trainee(live_server.app)
 
     # 1. Signing in lands on the first lesson.
-    _sign_in(page, base)
+    sign_in(page, base, "tove@example.se", PASSWORD)
     page.wait_for_url(re.compile(r"/course/lessons/p1-valkommen$"))
     assert page.locator("html").get_attribute("lang") == "sv"
     assert page.get_by_role("heading", level=1).inner_text().startswith("Välkommen")
@@ -61,7 +56,7 @@ def test_trainee_marks_a_lesson_done_and_resumes_at_the_next_after_signing_in_ag
 
     # 4. Signing out and in again continues with the next lesson.
     page.get_by_role("button", name="Logga ut").click()
-    _sign_in(page, base)
+    sign_in(page, base, "tove@example.se", PASSWORD)
     page.wait_for_url(re.compile(r"/course/lessons/p1-roller-och-ansvar$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Roller och ansvar"
     assert page.locator("progress#progress-part").get_attribute("value") == "1"

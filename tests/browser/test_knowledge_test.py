@@ -15,6 +15,7 @@ from datetime import timedelta
 import pytest
 
 from tests.browser.a11y import assert_accessible
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -30,13 +31,6 @@ def _make_trainee(app) -> None:
     with app.app_context():
         create_user(EMAIL, "Tilda Testsson", {Role.TRAINEE}, password=PASSWORD)
         db.session.commit()
-
-
-def _sign_in(page, base: str) -> None:
-    page.goto(base + "/login")
-    page.get_by_label("E-postadress").fill(EMAIL)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
 
 
 def _open_attempt(app):
@@ -109,7 +103,7 @@ def test_trainee_fails_the_knowledge_test_once_and_then_passes(live_server, page
     app, base = live_server.app, live_server.url
     monkeypatch.setattr(service, "course_parts_complete", lambda user: True)
     _make_trainee(app)
-    _sign_in(page, base)
+    sign_in(page, base, EMAIL, PASSWORD)
 
     # The overview states the rules; the trainee starts the test.
     page.goto(base + "/test/")

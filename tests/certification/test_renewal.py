@@ -67,19 +67,27 @@ def test_a_revoked_approval_does_not_reopen_the_test(app, holder, approver):
     assert quiz.eligibility(user, at(date(2027, 10, 1))) == (False, quiz.REVOKED)
 
 
-def test_the_overview_tells_the_holder_when_and_why(app, client, holder, login_user, monkeypatch):
-    user, _ = holder
-    login_user(user)
-    client.post("/locale/en", data={"next": "/"})
-    monkeypatch.setattr(quiz, "utcnow", lambda: at(date(2027, 6, 1)))
-    page = client.get("/test/").get_data(as_text=True)
+@pytest.fixture
+def page_on(client, holder, login_user, monkeypatch):
+    """page_on(path, day, english=True): the holder's page as it reads on that day."""
+    login_user(holder[0])
+
+    def get(path: str, day: date, english: bool = True) -> str:
+        client.post("/locale/" + ("en" if english else "sv"), data={"next": "/"})
+        monkeypatch.setattr(quiz, "utcnow", lambda: at(day))
+        return client.get(path).get_data(as_text=True)
+
+    return get
+
+
+def test_the_overview_tells_the_holder_when_and_why(app, page_on):
+    page = page_on("/test/", date(2027, 6, 1))
     assert "You are approved until November 29, 2027" in page
     assert "opens again for renewal on September 30, 2027" in page
     assert "awaits final approval" not in page and "/test/start" not in page
     assert "Read again before the test" not in page
 
-    monkeypatch.setattr(quiz, "utcnow", lambda: at(date(2027, 10, 1)))
-    page = client.get("/test/").get_data(as_text=True)
+    page = page_on("/test/", date(2027, 10, 1))
     assert "Your approval ends on November 29, 2027. Take the test again" in page
     assert "/test/start" in page and "You have 3 attempts left." in page
     # the refresher lessons the course lists (content/course.yaml), linked, in course order
@@ -87,8 +95,7 @@ def test_the_overview_tells_the_holder_when_and_why(app, client, holder, login_u
     listed = [page.index(f'href="/course/lessons/{i}"') for i in app_refresher(app)]
     assert listed == sorted(listed) and len(listed) == 4
 
-    monkeypatch.setattr(quiz, "utcnow", lambda: at(date(2027, 12, 2)))
-    page = client.get("/test/").get_data(as_text=True)
+    page = page_on("/test/", date(2027, 12, 2))
     assert "Your approval ended on November 29, 2027." in page
 
 
@@ -125,25 +132,15 @@ def test_refresher_lessons_are_the_listed_ones_and_those_changed_since_done(
     assert all(found[i].listed and not found[i].changed for i in listed)
 
 
-def test_the_overview_in_swedish(app, client, holder, login_user, monkeypatch):
-    user, _ = holder
-    login_user(user)
-    monkeypatch.setattr(quiz, "utcnow", lambda: at(date(2027, 6, 1)))
-    page = client.get("/test/").get_data(as_text=True)
+def test_the_overview_in_swedish(app, page_on):
+    page = page_on("/test/", date(2027, 6, 1), english=False)
     assert "Du är godkänd till och med 29 november 2027" in page
 
 
-def test_the_certificate_page_says_when_renewal_opens_and_links_to_the_test(
-    app, client, holder, login_user, monkeypatch
-):
-    user, _ = holder
-    login_user(user)
-    client.post("/locale/en", data={"next": "/"})
-    monkeypatch.setattr(quiz, "utcnow", lambda: at(date(2027, 6, 1)))
-    page = client.get("/certificate").get_data(as_text=True)
+def test_the_certificate_page_says_when_renewal_opens_and_links_to_the_test(app, page_on):
+    page = page_on("/certificate", date(2027, 6, 1))
     assert "opens again for renewal on September 30, 2027" in page
     assert "Go to the knowledge test" not in page
-    monkeypatch.setattr(quiz, "utcnow", lambda: at(date(2027, 10, 1)))
-    page = client.get("/certificate").get_data(as_text=True)
+    page = page_on("/certificate", date(2027, 10, 1))
     assert "Your approval ends on November 29, 2027" in page
     assert 'href="/test/"' in page and "Go to the knowledge test" in page
