@@ -44,6 +44,9 @@ def test_bench_ca_runs_and_reports_every_section(tmp_path):
         "OCSP",
         "CRL generation",
         "against the 0.5 target",
+        "card pairs",
+        "bound with no other code at all",
+        "the disk's own price for durability",
         "ceiling at same parallelism",
     ):
         assert section in out, f"missing {section!r} in:\n{out}"
