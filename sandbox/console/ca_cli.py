@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from contextlib import ExitStack
 from functools import wraps
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,48 @@ def one_line_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             raise click.ClickException(f"{exc.strerror or exc}: {exc.filename}") from None
 
     return wrapper
+
+
+class PendingFile:
+    """An output file opened before the work it is for, so a missing or read-only folder fails
+    first. The data goes to a temporary file beside the target, renamed over it only when
+    written in full; otherwise the temporary file is removed (no empty or half file is left)."""
+
+    def __init__(self, target: Path) -> None:
+        if not target.parent.is_dir():
+            raise click.ClickException(f"cannot write {target}: the folder does not exist")
+        self.target = target
+        self.temporary = target.with_name(f".{target.name}.tmp")
+        try:
+            self._fd: int | None = os.open(
+                self.temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666
+            )
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {target}: {exc.strerror or exc}") from None
+
+    def commit(self, data: bytes) -> None:
+        try:
+            with os.fdopen(self._take_fd(), "wb") as handle:
+                handle.write(data)
+            os.replace(self.temporary, self.target)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        fd = self._take_fd()
+        if fd is not None:
+            os.close(fd)
+        self.temporary.unlink(missing_ok=True)
+
+    def _take_fd(self) -> int | None:
+        fd, self._fd = self._fd, None
+        return fd
+
+    def __enter__(self) -> PendingFile:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.discard()
 
 
 @ca_cli.command("init")
@@ -63,14 +107,18 @@ def profiles_command() -> None:
 def certs_command(out_dir: Path) -> None:
     """Write the root and issuing CA certificates as PEM files into DIR."""
     ca, session = get_ca(), db_session()
-    out_dir.mkdir(parents=True, exist_ok=True)
     authorities = [a for a in ca.authorities(session) if a.kind in ("root", "issuing")]
     if not authorities:
         raise click.ClickException("no CA yet; run `flask ca init` first")
-    for authority in authorities:
-        target = out_dir / f"{authority.slug}.pem"
-        target.write_bytes(ca.ca_certificate_pem(session, authority.slug))
-        click.echo(str(target))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        # Every file is opened first: an unwritable folder writes none of them.
+        pending = [
+            (stack.enter_context(PendingFile(out_dir / f"{a.slug}.pem")), a) for a in authorities
+        ]
+        for output, authority in pending:
+            output.commit(ca.ca_certificate_pem(session, authority.slug))
+            click.echo(str(output.target))
 
 
 @ca_cli.command("issue")
@@ -97,14 +145,24 @@ def issue_command(
 ) -> None:
     """Issue one person certificate from a CSR and write it as PEM."""
     person = Person(hsa_id, given_name, surname, card_number, organisation=organisation)
-    row = get_ca().issue(
-        db_session(), csr_file.read_bytes(), profile, person, validity_days=validity_days
-    )
-    pem = certificate_pem(row)
-    if out_file is None:
-        click.echo(pem.decode("ascii"), nl=False)
-    else:
-        out_file.write_bytes(pem)
+    csr = csr_file.read_bytes()
+    with ExitStack() as stack:
+        # Opened before issuing: an issued certificate that cannot be written is lost to its
+        # holder (it is in `ca list` all the same).
+        output = stack.enter_context(PendingFile(out_file)) if out_file else None
+        row = get_ca().issue(db_session(), csr, profile, person, validity_days=validity_days)
+        pem = certificate_pem(row)
+        if output is None:
+            click.echo(pem.decode("ascii"), nl=False)
+        else:
+            try:
+                output.commit(pem)
+            except OSError as exc:
+                click.echo(pem.decode("ascii"), nl=False)
+                raise click.ClickException(
+                    f"issued serial {row.serial}, but writing {out_file} failed "
+                    f"({exc.strerror or exc}); the certificate is printed above"
+                ) from None
     click.echo(f"issued serial {row.serial} ({row.profile})", err=True)
 
 

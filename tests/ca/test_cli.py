@@ -186,3 +186,74 @@ def test_audit_adapter_falls_back_to_logging_without_lms(monkeypatch):
 
     monkeypatch.setitem(sys.modules, "lms.audit", None)  # import raises ImportError
     audit_event_callback()("ca.init", {"force": False})
+
+
+def _good_csr(tmp_path, card_keys):
+    csr = tmp_path / "good.csr"
+    csr.write_bytes(make_csr(card_keys["auth"]))
+    return csr
+
+
+def test_issue_to_a_folder_that_does_not_exist_issues_nothing(initialised, tmp_path, card_keys):
+    out = tmp_path / "missing" / "c.pem"
+    result = ca(
+        initialised, *ISSUE, "--csr", str(_good_csr(tmp_path, card_keys)), "--out", str(out)
+    )
+    assert result.exit_code == 1
+    assert _error_line(result) == f"Error: cannot write {out}: the folder does not exist"
+    assert "0 certificate(s)" in ca(initialised, "list").stderr
+
+
+def test_issue_refused_by_the_ca_leaves_no_empty_file(initialised, tmp_path, card_keys):
+    out = tmp_path / "c.pem"
+    args = [*ISSUE[:-1], "12AB", "--csr", str(_good_csr(tmp_path, card_keys)), "--out", str(out)]
+    result = ca(initialised, *args)
+    assert result.exit_code == 1 and "invalid card number" in _error_line(result)
+    assert not out.exists() and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_issue_prints_the_certificate_when_writing_fails_after_issuing(
+    initialised, tmp_path, card_keys, monkeypatch
+):
+    import sandbox.console.ca_cli as ca_cli_module
+
+    def disk_full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ca_cli_module.os, "replace", disk_full)
+    out = tmp_path / "c.pem"
+    result = ca(
+        initialised, *ISSUE, "--csr", str(_good_csr(tmp_path, card_keys)), "--out", str(out)
+    )
+    assert result.exit_code == 1
+    cert = x509.load_pem_x509_certificate(result.stdout.encode())
+    serial = format(cert.serial_number, "x")
+    line = _error_line(result)
+    assert f"issued serial {serial}" in line and "No space left on device" in line
+    assert "printed above" in line
+    assert not out.exists() and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_certs_writes_no_file_when_one_of_them_cannot_be_written(
+    initialised, tmp_path, monkeypatch
+):
+    import sandbox.console.ca_cli as ca_cli_module
+
+    real_open = ca_cli_module.os.open
+
+    def refuse_one(path, *args):
+        if "hsa-id-3" in str(path):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args)
+
+    monkeypatch.setattr(ca_cli_module.os, "open", refuse_one)
+    out = tmp_path / "out"
+    result = ca(initialised, "certs", "--out", str(out))
+    assert result.exit_code == 1
+    assert _error_line(result) == f"Error: cannot write {out / 'hsa-id-3.pem'}: Permission denied"
+    assert list(out.iterdir()) == []
+
+
+def test_certs_before_init_creates_no_folder(runner, tmp_path):
+    result = ca(runner, "certs", "--out", str(tmp_path / "x"))
+    assert result.exit_code == 1 and not (tmp_path / "x").exists()
