@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
 
@@ -26,11 +28,47 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
 class AccountError(Exception):
-    pass
+    """An account cannot be created or changed; `field` names the input at fault, if one is."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def _column_length(column: str) -> int:
+    return User.__table__.c[column].type.length  # type: ignore[no-any-return]
+
+
+def _has_control_characters(text: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text)
+
+
+def check_account_details(email: str, name: str, organisation: str | None = None) -> None:
+    """Raise AccountError unless the details fit an account: a real email address (the same
+    check as the forms' Email validator) and texts that fit their columns."""
+    email = normalise_email(email)
+    if len(email) > _column_length("email"):
+        raise AccountError(
+            f"not an email address: longer than {_column_length('email')} characters", "email"
+        )
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise AccountError(f"not an email address: {exc}", "email") from None
+    texts = {"name": name} if organisation is None else {"name": name, "organisation": organisation}
+    for field, text in texts.items():
+        if not text.strip():
+            raise AccountError(f"the {field} is empty", field)
+        if len(text) > _column_length(field):
+            raise AccountError(
+                f"the {field} is longer than {_column_length(field)} characters", field
+            )
+        if _has_control_characters(text):
+            raise AccountError(f"the {field} contains control characters", field)
 
 
 def hash_password(password: str) -> str:
@@ -55,7 +93,8 @@ def create_user(
     password: str | None = None,
     organisation: str | None = None,
 ) -> User:
-    email = normalise_email(email)
+    check_account_details(email, name, organisation)
+    email, name = normalise_email(email), name.strip()
     if find_user(email) is not None:
         raise AccountError(f"a user with email {email} already exists")
     user = User(email=email, name=name, organisation=organisation)
@@ -72,6 +111,21 @@ def create_user(
         details={"roles": sorted(r.value for r in roles)},
     )
     return user
+
+
+def grant_role(user: User, role: Role, actor: User | None = None) -> bool:
+    """Give the user one more role, in the audit log; False when they already held it."""
+    if user.has_role(role):
+        return False
+    user.grant(role)
+    record_event(
+        "user.role_granted",
+        actor=actor,
+        target_type="user",
+        target_id=user.id,
+        details={"role": role.value},
+    )
+    return True
 
 
 def set_password(user: User, password: str) -> None:

@@ -3,7 +3,14 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from lms.auth.service import AccountError, create_user, find_user, password_problem
+from lms.auth.service import (
+    AccountError,
+    check_account_details,
+    create_user,
+    find_user,
+    grant_role,
+    password_problem,
+)
 from lms.extensions import db
 from lms.models.user import Role
 
@@ -26,18 +33,20 @@ ROLE_CHOICES = click.Choice([r.value for r in Role])
 @click.option("--password", default=None, help="Password; prompted for when omitted.")
 def create(email: str, roles: tuple[str, ...], name: str | None, password: str | None) -> None:
     """Create an account, e.g. `users create --role approver anna@example.se`."""
-    if "@" not in email:
-        raise click.BadParameter("not an email address", param_hint="EMAIL")
-    if password is None:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if password_problem(password):
-        raise click.BadParameter("at least 12 characters", param_hint="--password")
+    name = name if name is not None else email.strip().split("@")[0]
     try:
-        user = create_user(
-            email, name or email.split("@")[0], {Role(r) for r in roles}, password=password
-        )
+        # Before the password prompt, so a typo does not cost the operator a password twice.
+        check_account_details(email, name)
+        if password is None:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if password_problem(password):
+            raise click.BadParameter("at least 12 characters", param_hint="--password")
+        user = create_user(email, name, {Role(r) for r in roles}, password=password)
     except AccountError as exc:
-        raise click.ClickException(str(exc)) from exc
+        hint = {"email": "EMAIL", "name": "--name"}.get(exc.field or "")
+        if hint:
+            raise click.BadParameter(str(exc), param_hint=hint) from None
+        raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(f"Created {user.email} with roles {', '.join(sorted(roles))}.")
 
@@ -50,6 +59,8 @@ def grant(email: str, role: str) -> None:
     user = find_user(email)
     if user is None:
         raise click.ClickException(f"no account with email {email}")
-    user.grant(Role(role))
+    if not grant_role(user, Role(role)):
+        click.echo(f"{user.email} already has the role {role}; nothing changed.")
+        return
     db.session.commit()
     click.echo(f"{user.email} now has roles {', '.join(sorted(r.value for r in user.roles))}.")

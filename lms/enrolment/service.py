@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from lms.audit import record_event
-from lms.auth.service import create_user, find_user, normalise_email
+from lms.auth.service import create_user, find_user, grant_role, normalise_email
 from lms.auth.tokens import check_token, consume_token, issue_token, revoke_tokens
 from lms.enrolment.statements import statements_for
 from lms.enrolment.uploads import read_pdf, store_pdf
@@ -275,7 +275,7 @@ def approve(app: Application, approver: User) -> User:
     if user is None:
         user = create_user(app.email, app.name, {Role.TRAINEE}, organisation=app.organisation)
     else:
-        user.grant(Role.TRAINEE)
+        grant_role(user, Role.TRAINEE, actor=approver)
     user.locale = user.locale or app.locale
     app.user_id = user.id
     app.decided_at, app.decided_by_id = utcnow(), approver.id

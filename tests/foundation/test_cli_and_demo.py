@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from lms.auth.service import find_user
 from lms.extensions import db
 from lms.models import Application
+from lms.models.audit import AuditEvent
+from lms.models.user import User
 
 
 def test_users_create_makes_an_approver(runner):
@@ -83,3 +86,52 @@ def test_demo_seed_creates_one_application_per_state_and_is_idempotent(runner):
     assert db.session.scalar(select(func.count(Application.id))) == 6
     for email in ("admin@example.se", "godkannare@example.se", "elev@example.se"):
         assert find_user(email) is not None
+
+
+def _create(runner, email, *extra):
+    args = ["users", "create", "--role", "trainee", "--password", "a long enough secret"]
+    return runner.invoke(args=[*args, *extra, email])
+
+
+@pytest.mark.parametrize(
+    ("email", "extra", "message"),
+    [
+        ("@", (), "not an email address"),
+        ("a@", (), "not an email address"),
+        ("anna@example", (), "not an email address"),
+        ("a" * 300 + "@example.se", (), "longer than 254 characters"),
+        ("anna@example.se", ("--name", "A" * 201), "longer than 200 characters"),
+        ("anna@example.se", ("--name", "   "), "the name is empty"),
+        ("anna@example.se", ("--name", "Anna\x1b[31m"), "control characters"),
+    ],
+)
+def test_users_create_refuses_what_does_not_fit_an_account(runner, email, extra, message):
+    result = _create(runner, email, *extra)
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert "Traceback" not in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_users_create_checks_the_address_before_asking_for_a_password(runner):
+    result = runner.invoke(args=["users", "create", "--role", "trainee", "a@"], input="")
+    assert result.exit_code == 2 and "not an email address" in result.output
+    assert "Password" not in result.output
+
+
+def test_users_create_stores_the_name_trimmed(runner):
+    assert _create(runner, "Bo@Example.se", "--name", "  Bo Ek ").exit_code == 0
+    assert find_user("bo@example.se").name == "Bo Ek"
+
+
+def test_users_grant_is_in_the_audit_log_once(runner, make_user):
+    user = make_user("elev@example.se", "trainee")
+    result = runner.invoke(args=["users", "grant", "--role", "admin", "elev@example.se"])
+    assert result.exit_code == 0, result.output
+    again = runner.invoke(args=["users", "grant", "--role", "admin", "elev@example.se"])
+    assert again.exit_code == 0 and "already has the role admin" in again.output
+    [event] = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user.role_granted")
+    ).all()
+    assert (event.target_type, event.target_id) == ("user", str(user.id))
+    assert event.details == {"role": "admin"} and event.actor_label == "system"
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0

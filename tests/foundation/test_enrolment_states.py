@@ -178,6 +178,23 @@ def test_approval_creates_trainee_and_sends_single_use_invitation(app, approver,
     assert again.status_code == 410
 
 
+def test_approving_someone_who_has_an_account_grants_trainee_in_the_audit_log(
+    app, approver, make_user
+):
+    user = make_user("sara@example.se", "approver")
+    row = _attest(service.submit_application(_input()))
+    assert service.approve(row, approver) == user
+    assert {r.value for r in user.roles} == {"approver", "trainee"}
+    [event] = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user.role_granted")
+    ).all()
+    assert (event.actor_id, event.target_id, event.details) == (
+        approver.id,
+        str(user.id),
+        {"role": "trainee"},
+    )
+
+
 def test_expired_invitation_is_refused(app, approver, client):
     row = _attest(service.submit_application(_input()))
     service.approve(row, approver)
