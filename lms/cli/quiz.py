@@ -13,6 +13,7 @@ import yaml
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from lms.cli.common import read_text_argument
 from lms.quiz.bank import Question, export_gift, parse_gift, run_check
 from lms.quiz.bank.loader import ID_PATTERN, load_bank
 
@@ -132,7 +133,7 @@ def import_gift(gift_file: Path, bank_name: str | None, force: bool) -> None:
     if target.exists() and not force:
         click.echo(f"{target} exists; use --force to overwrite it", err=True)
         raise SystemExit(2)
-    questions, problems = parse_gift(gift_file.read_text(encoding="utf-8"), gift_file)
+    questions, problems = parse_gift(read_text_argument(gift_file), gift_file)
     for problem in problems:
         click.echo(str(problem))
     for question in questions:

@@ -13,13 +13,14 @@ from lms import create_app
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run(content_dir: Path):
+def _run(content_dir: Path, **config):
     app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test",
             "DATABASE_URL": "sqlite://",
             "CONTENT_DIR": str(content_dir),
+            **config,
         }
     )
     return app.test_cli_runner().invoke(args=["content", "check"])
@@ -59,3 +60,25 @@ def test_a_missing_required_field_fails(course_copy):
 def test_planned_exercises_are_warnings_not_errors(course_copy):
     result = _run(course_copy)
     assert "warning: exercise 'ex-pin-byte' is planned" in result.output
+
+
+def test_a_lesson_that_is_not_utf8_is_reported_at_its_line_and_offset(course_copy):
+    lesson = course_copy / "del-1-grunder" / "02-roller-och-ansvar.md"
+    data = lesson.read_bytes()
+    bad_line = data.count(b"\n") + 1
+    lesson.write_bytes(data + b"Latin-1: \xe5\n")
+    result = _run(course_copy)
+    assert result.exit_code == 1
+    expected = (
+        f"del-1-grunder/02-roller-och-ansvar.md:{bad_line}: "
+        f"file is not UTF-8 text (invalid byte at offset {len(data) + 9})"
+    )
+    assert expected in result.output
+
+
+def test_an_exercise_catalog_that_is_not_utf8_is_one_line_not_a_traceback(course_copy, tmp_path):
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_bytes(b"- id: ex-a\n  title: \xe5\n")
+    result = _run(course_copy, EXERCISE_CATALOG=str(catalog))
+    expected = f"{catalog}: cannot read the exercise catalog: {catalog}:2: file is not UTF-8 text"
+    assert expected in result.output

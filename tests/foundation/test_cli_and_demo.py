@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import shutil
+
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from lms.auth.service import find_user
 from lms.extensions import db
@@ -135,3 +137,48 @@ def test_users_grant_is_in_the_audit_log_once(runner, make_user):
     assert (event.target_type, event.target_id) == ("user", str(user.id))
     assert event.details == {"role": "admin"} and event.actor_label == "system"
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["audit", "verify"],
+        ["users", "grant", "--role", "admin", "elev@example.se"],
+        ["users", "create", "--role", "trainee", "--password", "a long enough secret", "a@b.se"],
+        ["demo", "seed"],
+        ["mail", "retry"],
+        ["quiz", "expire"],
+        ["certs", "remind"],
+        ["ca", "list"],
+    ],
+)
+def test_commands_on_an_unmigrated_database_say_to_run_db_upgrade(tmp_path, args):
+    from lms import create_app
+    from tests.conftest import base_config
+
+    config = base_config(tmp_path, f"sqlite:///{tmp_path / 'empty.db'}")
+    config["CA_PASSPHRASE"] = "a passphrase for the test CA"
+    app = create_app(config)
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines() == [
+        "Error: the database is not prepared: run `flask --app app db upgrade`"
+    ]
+
+
+def test_commands_on_a_database_behind_the_code_say_to_run_db_upgrade(tmp_path, sqlite_template):
+    # A copy of its own (SQLite only): the shared PostgreSQL database must keep its tables.
+    from lms import create_app
+    from tests.conftest import base_config
+
+    path = tmp_path / "old.db"
+    shutil.copy(sqlite_template, path)
+    app = create_app(base_config(tmp_path, f"sqlite:///{path}"))
+    with app.app_context(), db.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'old'"))
+        connection.execute(text("DROP TABLE audit_events"))
+    result = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: the database is not up to date with this version: run `flask --app app db upgrade`"
+    ]

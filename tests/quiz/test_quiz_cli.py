@@ -83,3 +83,23 @@ def test_import_gift_reports_bad_and_unsupported_questions_by_line(runner, quiz_
     written, problems = load_bank(quiz_copy / "banks" / "blandat.yaml")
     assert written is None or [q.id for q in written.questions] == []
     assert any("missing 'lesson'" in p.message for p in problems)
+
+
+def test_import_gift_of_a_file_that_is_not_utf8_says_so_on_one_line(runner, quiz_copy, tmp_path):
+    gift = tmp_path / "latin1.gift"
+    text = b"::q::Vem ansvarar?\n{=Ansvarig utgivare ~Inera}\n"
+    gift.write_bytes(text + b"\xe5\x00\xff")
+    result = runner.invoke(args=["quiz", "import-gift", str(gift), "--bank", "x"])
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert line == f"Error: {gift}:3: file is not UTF-8 text (invalid byte at offset {len(text)})"
+    assert not (quiz_copy / "banks" / "x.yaml").exists()
+
+
+def test_quiz_check_reports_a_bank_that_is_not_utf8_by_file_and_line(runner, quiz_copy):
+    bank = quiz_copy / "banks" / "roller.yaml"
+    bank.write_bytes(bank.read_bytes().replace(b"Ansvarig", "Ansvarig".encode("utf-16"), 1))
+    result = runner.invoke(args=["quiz", "check"])
+    assert result.exit_code == 1
+    assert f"{bank}:" in result.output and "file is not UTF-8 text" in result.output
+    assert "Traceback" not in result.output

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
+from lms.textfiles import NotUtf8Error, read_utf8
+
 from .assemble import lesson_ids_by_path
 from .frontmatter import YamlError, load_yaml
 from .loader import ContentError, ContentSource, LessonSource, load_content
@@ -25,7 +27,7 @@ Location = tuple[str, int]
 
 def load_exercise_catalog(path: Path) -> dict[str, str]:
     """Exercise id -> status ('planned', 'ready', ...) from sandbox/exercises/catalog.yaml."""
-    data, _lines = load_yaml(path.read_text(encoding="utf-8"))
+    data, _lines = load_yaml(read_utf8(path))
     catalog: dict[str, str] = {}
     for item in data or []:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
@@ -218,7 +220,7 @@ def run_check(content_dir: Path | str, out: TextIO, *, catalog_path: Path | None
     if catalog_file.is_file():
         try:
             catalog = load_exercise_catalog(catalog_file)
-        except (YamlError, OSError) as err:
+        except (YamlError, NotUtf8Error, OSError) as err:
             print(f"{catalog_file}: cannot read the exercise catalog: {err}", file=out)
     problems = check_content(root, catalog)
     for problem in problems:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lms.textfiles import NotUtf8Error, decode_utf8
+
 from .frontmatter import LineMap, YamlError, load_yaml, split_front_matter
 from .problems import Problem
 from .schema import validate_course_meta, validate_lesson_meta, validate_part_meta
@@ -89,9 +91,9 @@ class ContentError(Exception):
 def _read_text(path: Path, label: str, problems: list[Problem]) -> tuple[str, bytes] | None:
     try:
         data = path.read_bytes()
-        return data.decode("utf-8"), data
-    except UnicodeDecodeError:
-        problems.append(Problem(label, 1, "file is not UTF-8 text"))
+        return decode_utf8(data, label), data
+    except NotUtf8Error as err:
+        problems.append(Problem(label, err.line, err.message))
     except OSError as err:
         problems.append(Problem(label, None, f"cannot read file: {err.strerror}"))
     return None

@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from lms.textfiles import NotUtf8Error, read_utf8
+
 from .model import REVIEW_MODES, Bank, Problem, Question, Source, TestDefinition
 
 ID_PATTERN = re.compile(r"[a-z0-9-]+")
@@ -51,7 +53,11 @@ def line_of(node: yaml.Node) -> int:
 
 def compose_file(path: Path, problems: list[Problem]) -> tuple[yaml.Node | None, yaml.SafeLoader]:
     """The root node of a YAML file (None after reporting a syntax error or an empty file)."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = read_utf8(path)
+    except NotUtf8Error as exc:
+        problems.append(Problem(str(path), exc.line, exc.message))
+        return None, yaml.SafeLoader("")
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
