@@ -10,6 +10,7 @@ import click
 from flask.cli import AppGroup
 
 from lms.certification import reminders, service, signing
+from lms.cli.common import ISO_DATE, read_text_argument
 
 certs = AppGroup("certs", help="Certifications: signing key, reminders, recertification.")
 
@@ -37,18 +38,17 @@ def remind() -> None:
 
 
 @certs.command("require-recertification")
-@click.option("--due", "due", required=True, help="Last day (YYYY-MM-DD) to pass again.")
+@click.option("--due", "due", type=ISO_DATE, required=True, help="Last day to pass again.")
 @click.option(
     "--reason",
-    default="The course or the knowledge test has changed.",
-    show_default=True,
-    help="Told to the holders in the mail.",
+    default=None,
+    help="Told to the holders in the mail, as written (default: a general sentence in each "
+    "holder's language that the course or the test has changed).",
 )
-def require_recertification(due: str, reason: str) -> None:
+def require_recertification(due: date, reason: str | None) -> None:
     """Mark every current certification for recertification by --due."""
     try:
-        due_date = date.fromisoformat(due)
-        result = service.require_recertification(due_date, reason)
+        result = service.require_recertification(due, reason)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--due") from exc
     click.echo(f"{result.marked} certification(s) marked; the test reopened for {result.reopened}")
@@ -71,10 +71,17 @@ def require_recertification(due: str, reason: str) -> None:
 def verify_json(file: Path, key_file: Path | None) -> None:
     """Check a downloaded signed record (exit 1 when the signature does not match)."""
     try:
-        document = json.loads(file.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise click.ClickException(f"not a JSON document: {exc}") from exc
-    key = signing.load_public_key_pem(key_file.read_bytes()) if key_file else signing.public_key()
+        document = json.loads(read_text_argument(file))
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(f"{file}: not a JSON document: {exc}") from None
+    try:
+        if key_file is None:
+            key = signing.public_key()
+        else:
+            key = signing.load_public_key_pem(key_file.read_bytes())
+    except signing.SigningKeyError as exc:
+        # The platform key's errors name their file; a given file's errors start with "is".
+        raise click.ClickException(f"{key_file} {exc}" if key_file else str(exc)) from None
     if not isinstance(document, dict) or not signing.verify_document(document, key):
         click.echo("signature INVALID: the record was changed or not signed by this key", err=True)
         raise SystemExit(1)

@@ -323,10 +323,12 @@ class RecertificationResult:
 
 
 def require_recertification(
-    due: date, reason: str, actor: Any | None = None, now: datetime | None = None
+    due: date, reason: str | None = None, actor: Any | None = None, now: datetime | None = None
 ) -> RecertificationResult:
     """A major change of the course or bank: every current certification must be renewed by
-    `due` (inclusive). The holders are mailed and their test reopens."""
+    `due` (inclusive). The holders are mailed and their test reopens. Without a `reason` none is
+    stored: the mail gives a general one in each holder's own language."""
+    reason = (reason or "").strip() or None
     now = now or utcnow()
     day = local_date(now)
     if due < day:
@@ -358,7 +360,7 @@ def require_recertification(
         )
         holder = db.session.get(User, cert.user_id)
         if holder is not None:
-            reopened += reopen_test(holder, reason, actor, now)
+            reopened += reopen_test(holder, reason or "", actor, now)
             mails.append(
                 _mail(holder, "recertification_required", cert=cert, due=due, reason=reason)
             )

@@ -18,8 +18,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
 
@@ -126,7 +127,16 @@ def verify_document(document: dict[str, Any], key: Ed25519PublicKey) -> bool:
 
 
 def load_public_key_pem(pem: bytes) -> Ed25519PublicKey:
-    key = serialization.load_pem_public_key(pem)
+    """The Ed25519 key in a public-key PEM; SigningKeyError says what the bytes are instead."""
+    if b"-----BEGIN CERTIFICATE-----" in pem:
+        raise SigningKeyError(
+            "is a certificate, not a public key (the platform's key is /verify/public-key.pem)"
+        )
+    try:
+        key = serialization.load_pem_public_key(pem)
+    except (ValueError, UnsupportedAlgorithm):
+        raise SigningKeyError("is not a PEM public key") from None
     if not isinstance(key, Ed25519PublicKey):
-        raise SigningKeyError("not an Ed25519 public key")
+        kind = "an RSA" if isinstance(key, rsa.RSAPublicKey) else "another kind of"
+        raise SigningKeyError(f"is {kind} public key, not an Ed25519 one")
     return key

@@ -135,3 +135,69 @@ def test_signing_key_is_encrypted_created_once_and_published(app, runner):
     published = app.test_client().get("/verify/public-key.pem").data
     assert published == signing.public_key_pem()
     assert runner.invoke(args=["certs", "public-key"]).output.encode() == published
+
+
+def _self_signed_certificate_pem() -> bytes:
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test CA")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def _rsa_public_key_pem() -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    return (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+
+
+@pytest.mark.parametrize(
+    ("pem", "message"),
+    [
+        (lambda: b"hello, not a key\n", "is not a PEM public key"),
+        (lambda: b"\xff\xfe\x00binary", "is not a PEM public key"),
+        (_self_signed_certificate_pem, "is a certificate, not a public key"),
+        (_rsa_public_key_pem, "is an RSA public key, not an Ed25519 one"),
+    ],
+)
+def test_cli_verify_json_says_what_is_wrong_with_the_key_file(app, runner, tmp_path, pem, message):
+    record = tmp_path / "record.json"
+    record.write_text('{"record": {}, "signature": "", "key_id": ""}', encoding="utf-8")
+    key_file = tmp_path / "bad.pem"
+    key_file.write_bytes(pem())
+    result = runner.invoke(
+        args=["certs", "verify-json", str(record), "--public-key", str(key_file)]
+    )
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert line.startswith(f"Error: {key_file} {message}")
+
+
+def test_cli_verify_json_says_when_the_record_is_not_utf8(app, runner, tmp_path):
+    record = tmp_path / "record.json"
+    record.write_bytes(b'{"record":\n "Sara \xe5"}')
+    result = runner.invoke(args=["certs", "verify-json", str(record)])
+    assert result.exit_code == 1
+    expected = f"Error: {record}:2: file is not UTF-8 text (invalid byte at offset 18)"
+    assert result.output.strip() == expected

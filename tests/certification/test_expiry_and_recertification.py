@@ -153,3 +153,36 @@ def test_recertification_reopens_the_test_so_the_old_pass_no_longer_counts(app, 
 def test_a_due_date_in_the_past_is_refused(app, runner, holder):
     result = runner.invoke(args=["certs", "require-recertification", "--due", "2020-01-01"])
     assert result.exit_code != 0
+
+
+@pytest.mark.parametrize(
+    ("locale", "default_reason"),
+    [
+        (None, "Orsak:\nKursen eller kunskapstestet har ändrats."),
+        ("en", "Reason:\nThe course or the knowledge test has changed."),
+    ],
+)
+def test_recertification_without_a_reason_gives_one_in_the_holders_language(
+    app, runner, holder, monkeypatch, locale, default_reason
+):
+    user, cert = holder
+    user.locale = locale
+    db.session.commit()
+    monkeypatch.setattr(service, "utcnow", lambda: T0 + timedelta(days=10))
+    result = runner.invoke(args=["certs", "require-recertification", "--due", "2027-03-31"])
+    assert result.exit_code == 0, result.output
+    mail = outbox_messages(app)[-1]
+    assert mail.template == "recertification_required"
+    assert default_reason in mail.body_text
+    if locale is None:
+        assert "The course" not in mail.body_text
+    db.session.refresh(cert)
+    assert cert.recertification_reason is None
+
+
+@pytest.mark.parametrize("due", ["2026-W52", "2026-W52-1", "20261221", "2026-12-1", "2026-02-30"])
+def test_the_due_date_must_be_written_yyyy_mm_dd(app, runner, holder, due):
+    result = runner.invoke(args=["certs", "require-recertification", "--due", due])
+    assert result.exit_code == 2
+    assert "is not a date written YYYY-MM-DD" in result.output
+    assert outbox_messages(app)[-1].template != "recertification_required"
