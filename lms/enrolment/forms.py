@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from lms.enrolment.service import valid_hsa_id
 from lms.enrolment.statements import ROLE_LABELS
+from lms.forms_common import SingleLine
 from lms.models.enrolment import RoleSought
 from lms.models.types import utcnow
 
@@ -27,7 +28,11 @@ def _email_validators(what):
 class ApplicationForm(FlaskForm):
     name = StringField(
         _l("Full name"),
-        validators=[DataRequired(message=_l("Enter your full name.")), Length(max=200)],
+        validators=[
+            DataRequired(message=_l("Enter your full name.")),
+            Length(max=200),
+            SingleLine(),
+        ],
         render_kw={"autocomplete": "name"},
     )
     email = EmailField(
@@ -37,7 +42,11 @@ class ApplicationForm(FlaskForm):
     )
     organisation = StringField(
         _l("Organisation"),
-        validators=[DataRequired(message=_l("Enter your organisation.")), Length(max=200)],
+        validators=[
+            DataRequired(message=_l("Enter your organisation.")),
+            Length(max=200),
+            SingleLine(),
+        ],
         description=_l("The care provider or unit you work for."),
         render_kw={"autocomplete": "organization"},
     )
@@ -56,7 +65,11 @@ class ApplicationForm(FlaskForm):
     )
     manager_name = StringField(
         _l("Your manager's name"),
-        validators=[DataRequired(message=_l("Enter your manager's name.")), Length(max=200)],
+        validators=[
+            DataRequired(message=_l("Enter your manager's name.")),
+            Length(max=200),
+            SingleLine(),
+        ],
         description=_l("Your manager attests your suitability (lämplighetsintyg)."),
     )
     manager_email = EmailField(
@@ -88,12 +101,12 @@ class ApplicationForm(FlaskForm):
 class AttestationForm(FlaskForm):
     manager_name = StringField(
         _l("Your name"),
-        validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)],
+        validators=[DataRequired(message=_l("Enter your name.")), Length(max=200), SingleLine()],
         render_kw={"autocomplete": "name"},
     )
     manager_title = StringField(
         _l("Your title"),
-        validators=[DataRequired(message=_l("Enter your title.")), Length(max=200)],
+        validators=[DataRequired(message=_l("Enter your title.")), Length(max=200), SingleLine()],
         render_kw={"autocomplete": "organization-title"},
     )
     attested_on = DateField(

@@ -34,6 +34,7 @@ from lms.models.mail import OutgoingMail
 from lms.models.token import TokenPurpose
 from lms.models.types import utcnow
 from lms.models.user import Role, User
+from lms.plaintext import has_control_characters
 
 S = ApplicationState
 
@@ -107,6 +108,9 @@ def submit_application(data: ApplicationInput) -> Application:
     """Create the application and send the manager the attestation link."""
     if not valid_hsa_id(data.hsa_id.strip().upper()):
         raise ValueError("invalid HSA-id")
+    one_line = (data.name, data.email, data.organisation, data.manager_name, data.manager_email)
+    if any(has_control_characters(value) for value in one_line):
+        raise ValueError("a one-line field holds a line break or control character")
     RoleSought(data.role_sought)
     app = Application(
         name=data.name.strip(),

@@ -186,3 +186,20 @@ def test_detail_page_shows_whole_history(app, client, login_as):
     login_as("approver")
     html = client.get(f"/team/applications/{row.id}").data.decode()
     assert "enrolment.submitted" in html and "enrolment.attestation_requested" in html
+
+
+@pytest.mark.parametrize("field", ["name", "organisation", "manager_name"])
+def test_line_break_in_a_one_line_field_is_refused_in_swedish_and_input_kept(app, client, field):
+    data = dict(GOOD, **{field: "Nisse\r\nBcc: evil@example.se"})
+    response = client.post("/apply", data=data)
+    html = response.data.decode()
+    assert response.status_code == 200 and _errors(html) == [field]
+    assert "Skriv på en rad, utan radbrytningar eller tabbar." in html
+    assert 'value="sara@example.se"' in html and "Bcc: evil@example.se" in html
+    assert Application.query.count() == 0 and outbox_messages(app) == []
+
+
+def test_service_refuses_a_line_break_in_a_name_whatever_the_caller(app):
+    with pytest.raises(ValueError):
+        service.submit_application(_input(name="Nisse\nBcc: evil@example.se"))
+    assert Application.query.count() == 0
