@@ -78,7 +78,7 @@ class ApplicationForm(FlaskForm):
         description=_l("We send your manager a link to the suitability attestation."),
     )
     message = TextAreaField(
-        _l("Anything else we should know (optional)"),
+        _l("Anything else we should know"),
         validators=[Optional(), Length(max=2000, message=_l("At most 2,000 characters."))],
     )
 

@@ -203,3 +203,11 @@ def test_service_refuses_a_line_break_in_a_name_whatever_the_caller(app):
     with pytest.raises(ValueError):
         service.submit_application(_input(name="Nisse\nBcc: evil@example.se"))
     assert Application.query.count() == 0
+
+
+@pytest.mark.parametrize("locale,optional", [("sv", "frivilligt"), ("en", "optional")])
+def test_optional_field_says_optional_once_in_each_language(app, client, locale, optional):
+    with client.session_transaction() as session:
+        session["locale"] = locale
+    html = client.get("/apply").data.decode()
+    assert html.count(f"({optional})") == 1
