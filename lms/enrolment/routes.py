@@ -8,6 +8,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -56,7 +57,9 @@ def _token_gone(reason: str):
 @public
 def apply():
     form = ApplicationForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        return render_template("enrolment/apply.html", form=form)
+    try:
         app = service.submit_application(
             service.ApplicationInput(
                 name=form.name.data,
@@ -70,8 +73,28 @@ def apply():
                 locale=str(get_locale() or "sv"),
             )
         )
-        return render_template("enrolment/submitted.html", application=app)
-    return render_template("enrolment/apply.html", form=form)
+    except service.OpenApplicationExists:
+        form.email.errors.append(
+            _(
+                "You already have an application in progress with this email address. Use the "
+                "link in the confirmation email we sent you to follow it, upload an attestation "
+                "or withdraw it."
+            )
+        )
+        return render_template("enrolment/apply.html", form=form), 409
+    # Post/Redirect/Get: a reload of the receipt must not send the application again.
+    session["submitted_application_id"] = app.id
+    return redirect(url_for("enrolment.submitted"))
+
+
+@bp.route("/apply/sent")
+@public
+def submitted():
+    app_id = session.get("submitted_application_id")
+    app = db.session.get(Application, app_id) if app_id else None
+    if app is None:
+        return redirect(url_for("enrolment.apply"))
+    return render_template("enrolment/submitted.html", application=app)
 
 
 @bp.route("/attest/<token>", methods=["GET", "POST"])

@@ -63,6 +63,25 @@ class TransitionError(Exception):
         self.application = application
 
 
+class OpenApplicationExists(Exception):
+    """The email address already has an application in progress (e.g. a double-clicked form)."""
+
+    def __init__(self, application: Application) -> None:
+        super().__init__("open_application_exists")
+        self.application = application
+
+
+def open_application_for(email: str, *, other_than: int | None = None) -> Application | None:
+    """The application in progress (not approved, rejected or withdrawn) for an email address."""
+    stmt = select(Application).where(
+        Application.email == normalise_email(email),
+        Application.state.not_in([s.value for s in FINAL_STATES]),
+    )
+    if other_than is not None:
+        stmt = stmt.where(Application.id != other_than)
+    return db.session.scalars(stmt.order_by(Application.id).limit(1)).first()
+
+
 def valid_hsa_id(value: str) -> bool:
     return len(value) <= 31 and HSA_ID_RE.match(value) is not None
 
@@ -105,13 +124,18 @@ class ApplicationInput:
 
 
 def submit_application(data: ApplicationInput) -> Application:
-    """Create the application and send the manager the attestation link."""
+    """Create the application and send the manager the attestation link.
+
+    Raises OpenApplicationExists if the address already has one in progress: the candidate
+    follows that one through the link in their confirmation mail instead."""
     if not valid_hsa_id(data.hsa_id.strip().upper()):
         raise ValueError("invalid HSA-id")
     one_line = (data.name, data.email, data.organisation, data.manager_name, data.manager_email)
     if any(has_control_characters(value) for value in one_line):
         raise ValueError("a one-line field holds a line break or control character")
     RoleSought(data.role_sought)
+    if existing := open_application_for(data.email):
+        raise OpenApplicationExists(existing)
     app = Application(
         name=data.name.strip(),
         email=normalise_email(data.email),
@@ -133,6 +157,11 @@ def submit_application(data: ApplicationInput) -> Application:
         to_state=S.SUBMITTED.value,
         actor_label=f"applicant:{app.email}",
     )
+    # Checked again now that the audit event holds the write lock on its head row: of two
+    # racing submits (a double click), the second waits here and then sees the first.
+    if existing := open_application_for(app.email, other_than=app.id):
+        db.session.rollback()
+        raise OpenApplicationExists(existing)
     applicant_token = issue_token(
         TokenPurpose.APPLICANT,
         _days("APPLICANT_LINK_TTL_DAYS"),

@@ -60,10 +60,40 @@ def test_hsa_id_format_is_checked(hsa_id, ok):
     assert service.valid_hsa_id(hsa_id.upper()) is ok
 
 
-def test_valid_application_is_created_and_confirmed(app, client):
-    html = client.post("/apply", data=GOOD).data.decode()
-    assert "din ansökan är mottagen" in html
+def test_valid_application_is_created_and_confirmed_after_a_redirect(app, client):
+    response = client.post("/apply", data=GOOD)
+    assert response.status_code == 302 and response.headers["Location"] == "/apply/sent"
+    html = client.get("/apply/sent").data.decode()
+    assert "din ansökan är mottagen" in html and "Maria Chef" in html
     assert Application.query.one().hsa_id == "SE2321000016-ABC1"
+    # Reloading the receipt sends nothing again.
+    assert "din ansökan är mottagen" in client.get("/apply/sent").data.decode()
+    assert Application.query.count() == 1
+
+
+def test_second_application_while_one_is_open_is_refused_and_input_kept(app, client):
+    client.post("/apply", data=GOOD)
+    mails = len(outbox_messages(app))
+    again = client.post("/apply", data=dict(GOOD, email="SARA@example.se", name="Sara E"))
+    html = again.data.decode()
+    assert again.status_code == 409 and _errors(html) == ["email"]
+    assert "Du har redan en pågående ansökan med den här e-postadressen" in html
+    assert "länken i bekräftelsemejlet" in html and 'value="Sara E"' in html
+    assert Application.query.count() == 1 and len(outbox_messages(app)) == mails
+
+
+def test_a_new_application_is_possible_once_the_old_one_is_withdrawn(app, client):
+    service.withdraw(service.submit_application(_input(email=GOOD["email"])))
+    assert client.post("/apply", data=GOOD).status_code == 302
+    assert Application.query.count() == 2
+
+
+def test_service_refuses_a_second_open_application_for_the_same_address(app):
+    first = service.submit_application(_input())
+    with pytest.raises(service.OpenApplicationExists) as exc:
+        service.submit_application(_input(email="Sara@Example.se"))
+    assert exc.value.application.id == first.id
+    assert Application.query.count() == 1
 
 
 def test_attestation_form_requires_every_statement_and_keeps_input(app, client):
