@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -11,7 +13,6 @@ from lms.enrolment.service import valid_hsa_id
 from lms.enrolment.statements import ROLE_LABELS
 from lms.forms_common import SingleLine
 from lms.models.enrolment import RoleSought
-from lms.models.types import utcnow
 
 
 def _email_validators(what):
@@ -119,12 +120,27 @@ class AttestationForm(FlaskForm):
         validators=[DataRequired(message=_l("You must confirm the attestation."))],
     )
 
+    # Set by attestation_form_for: the first and last day the attestation may be dated.
+    date_bounds: tuple[date, date]
+
     def validate_attested_on(self, field) -> None:
-        if field.data and field.data > utcnow().date():
+        if not field.data:
+            return
+        earliest, latest = self.date_bounds
+        if field.data > latest:
             raise ValidationError(_l("The date cannot be in the future."))
+        if field.data < earliest:
+            raise ValidationError(
+                _l(
+                    "The date cannot be before the application was sent (%(date)s).",
+                    date=earliest.isoformat(),
+                )
+            )
 
 
-def attestation_form_for(statements: dict[str, object], formdata=None) -> AttestationForm:
+def attestation_form_for(
+    statements: dict[str, object], date_bounds: tuple[date, date], formdata=None
+) -> AttestationForm:
     """The attestation form with one required checkbox per statement of the role."""
 
     class _Form(AttestationForm):
@@ -139,6 +155,7 @@ def attestation_form_for(statements: dict[str, object], formdata=None) -> Attest
             ),
         )
     form = _Form(formdata=formdata) if formdata is not None else _Form()
+    form.date_bounds = date_bounds
     form.statement_fields = [getattr(form, f"st_{key}") for key in statements]
     return form
 

@@ -108,7 +108,9 @@ def attest(token: str):
         return _token_gone("used")
     statements = statements_for(app.role_sought)
     form = attestation_form_for(
-        statements, formdata=request.form if request.method == "POST" else None
+        statements,
+        service.attestation_date_bounds(app),
+        formdata=request.form if request.method == "POST" else None,
     )
     if request.method == "GET":
         form.manager_name.data = app.manager_name

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from lms.audit import record_event
 from lms.auth.service import create_user, find_user, normalise_email
 from lms.auth.tokens import check_token, consume_token, issue_token, revoke_tokens
+from lms.certification.service import local_date, today
 from lms.enrolment.statements import statements_for
 from lms.enrolment.uploads import read_pdf, store_pdf
 from lms.extensions import db
@@ -216,6 +217,16 @@ def application_for_attestation(raw_token: str) -> Application:
     return app
 
 
+def attestation_date_bounds(app: Application) -> tuple[date, date]:
+    """The dates a manager may attest on: from the day the application was sent to today.
+
+    Near midnight the Stockholm and UTC dates differ; either is accepted, so a manager is never
+    told that today is in the future or before the application."""
+    now = utcnow()
+    earliest = min(local_date(app.created_at), app.created_at.date())
+    return earliest, max(today(now), now.date())
+
+
 @dataclass(frozen=True)
 class AttestationInput:
     manager_name: str
@@ -233,6 +244,9 @@ def attest_by_form(raw_token: str, data: AttestationInput, ip: str | None) -> Ap
     required = set(statements_for(app.role_sought))
     if not data.confirmed or set(data.statements) != required:
         raise ValueError("every statement must be confirmed")
+    earliest, latest = attestation_date_bounds(app)
+    if not earliest <= data.attested_on <= latest:
+        raise ValueError("the attestation date is before the application or in the future")
     consume_token(token)
     app.attestations.append(
         Attestation(

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import pytest
 
 from lms.enrolment import service
 from lms.models import Application
 from tests.conftest import link_in, outbox_messages
-from tests.foundation.test_enrolment_states import VALID_PDF, _input
+from tests.foundation.test_enrolment_states import VALID_PDF, _attestation_token, _input
 
 GOOD = {
     "name": "Sara Exempelsson",
@@ -241,3 +242,51 @@ def test_optional_field_says_optional_once_in_each_language(app, client, locale,
         session["locale"] = locale
     html = client.get("/apply").data.decode()
     assert html.count(f"({optional})") == 1
+
+
+def _attestation_data(**over) -> dict:
+    data = {f"st_{key}": "y" for key in service.statements_for("id_administrator")}
+    data.update(manager_name="Maria", manager_title="Chef", confirm="y")
+    data["attested_on"] = service.attestation_date_bounds(Application.query.one())[1].isoformat()
+    data.update(over)
+    return data
+
+
+@pytest.mark.parametrize(
+    "over,message",
+    [
+        ({"attested_on": "1999-01-01"}, "Datumet kan inte vara tidigare än den dag då ansökan"),
+        ({"attested_on": "2999-01-01"}, "Datumet kan inte ligga i framtiden."),
+        ({"manager_title": "Chef\nBcc: x@example.se"}, "Skriv på en rad"),
+    ],
+)
+def test_attestation_form_refuses_bad_dates_and_line_breaks_and_keeps_input(
+    app, client, over, message
+):
+    client.post("/apply", data=GOOD)
+    path = link_in(outbox_messages(app)[-1].body_text, "/attest/")
+    response = client.post(path, data=_attestation_data(**over))
+    html = response.data.decode()
+    assert response.status_code == 200 and message in html
+    assert 'value="Maria"' in html
+    assert Application.query.one().state == "awaiting_attestation"
+    # The same link still works with a good value.
+    assert "intyget är mottaget" in client.post(path, data=_attestation_data()).data.decode()
+    assert Application.query.one().state == "attested"
+
+
+def test_service_refuses_an_attestation_dated_before_the_application(app):
+    row = service.submit_application(_input())
+    with pytest.raises(ValueError):
+        service.attest_by_form(
+            _attestation_token(row),
+            service.AttestationInput(
+                manager_name="M",
+                manager_title="T",
+                attested_on=date(1999, 1, 1),
+                statements=list(service.statements_for(row.role_sought)),
+                confirmed=True,
+            ),
+            ip=None,
+        )
+    assert row.state == "awaiting_attestation"
