@@ -168,6 +168,20 @@ class UploadForm(FlaskForm):
     )
 
 
+class WithdrawForm(FlaskForm):
+    """The candidate's own withdrawal: it cannot be undone, so it needs a ticked box (no
+    JavaScript confirm dialog)."""
+
+    confirm = BooleanField(
+        _l("I want to withdraw my application. I understand that this cannot be undone."),
+        validators=[
+            DataRequired(
+                message=_l("Tick the box to confirm that you want to withdraw the application.")
+            )
+        ],
+    )
+
+
 class ReasonForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason"),

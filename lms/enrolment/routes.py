@@ -25,6 +25,7 @@ from lms.enrolment.forms import (
     QueueFilterForm,
     ReasonForm,
     UploadForm,
+    WithdrawForm,
     attestation_form_for,
 )
 from lms.enrolment.statements import ROLE_LABELS, statements_for
@@ -137,6 +138,25 @@ def attest(token: str):
     )
 
 
+def _status_page(
+    app: Application,
+    token: str,
+    *,
+    upload_form: UploadForm | None = None,
+    withdraw_form: WithdrawForm | None = None,
+    status: int = 200,
+):
+    return render_template(
+        "enrolment/status.html",
+        application=app,
+        token=token,
+        upload_form=upload_form or UploadForm(),
+        withdraw_form=withdraw_form or WithdrawForm(prefix="withdraw"),
+        role_label=ROLE_LABELS[app.role_sought],
+        final=service.is_final(app),
+    ), status
+
+
 @bp.route("/application/<token>", methods=["GET"])
 @public
 def applicant_status(token: str):
@@ -144,15 +164,7 @@ def applicant_status(token: str):
         app = service.application_for_applicant(token)
     except (TokenError, service.TransitionError) as exc:
         return _token_gone(getattr(exc, "reason", "unknown"))
-    return render_template(
-        "enrolment/status.html",
-        application=app,
-        token=token,
-        upload_form=UploadForm(),
-        withdraw_form=ActionForm(),
-        role_label=ROLE_LABELS[app.role_sought],
-        final=service.is_final(app),
-    )
+    return _status_page(app, token)
 
 
 @bp.route("/application/<token>/upload", methods=["POST"])
@@ -187,15 +199,7 @@ def applicant_upload(token: str):
             return redirect(url_for("enrolment.applicant_status", token=token))
     else:
         status = 422
-    return render_template(
-        "enrolment/status.html",
-        application=app,
-        token=token,
-        upload_form=form,
-        withdraw_form=ActionForm(),
-        role_label=ROLE_LABELS[app.role_sought],
-        final=service.is_final(app),
-    ), status
+    return _status_page(app, token, upload_form=form, status=status)
 
 
 @bp.route("/application/<token>/withdraw", methods=["POST"])
@@ -205,12 +209,14 @@ def applicant_withdraw(token: str):
         app = service.application_for_applicant(token)
     except (TokenError, service.TransitionError) as exc:
         return _token_gone(getattr(exc, "reason", "unknown"))
-    if ActionForm().validate_on_submit():
-        try:
-            service.withdraw(app)
-            flash(_("Your application is withdrawn."), "info")
-        except service.TransitionError as exc:
-            flash(_transition_message(exc.code), "error")
+    form = WithdrawForm(prefix="withdraw")
+    if not form.validate_on_submit():
+        return _status_page(app, token, withdraw_form=form, status=422)
+    try:
+        service.withdraw(app)
+        flash(_("Your application is withdrawn."), "info")
+    except service.TransitionError as exc:
+        flash(_transition_message(exc.code), "error")
     return redirect(url_for("enrolment.applicant_status", token=token))
 
 

@@ -190,9 +190,22 @@ def test_real_pdf_with_other_extension_is_accepted_and_served_only_to_approvers(
 def test_applicant_can_withdraw_through_their_link(app, client):
     client.post("/apply", data=GOOD)
     path = _status_path(app)
-    client.post(path + "/withdraw")
+    client.post(path + "/withdraw", data={"withdraw-confirm": "y"})
     assert Application.query.one().state == "withdrawn"
     assert "Återtagen" in client.get(path).data.decode()
+
+
+def test_withdrawal_without_the_confirmation_box_is_refused_with_a_labelled_error(app, client):
+    client.post("/apply", data=GOOD)
+    path = _status_path(app)
+    page = client.get(path).data.decode()
+    assert '<label for="withdraw-confirm">Jag vill ta tillbaka min ansökan.' in page
+    response = client.post(path + "/withdraw")
+    html = response.data.decode()
+    assert response.status_code == 422 and Application.query.one().state == "awaiting_attestation"
+    assert 'role="alert"' in html and 'href="#withdraw-confirm"' in html
+    assert "Kryssa i rutan för att bekräfta att du vill ta tillbaka ansökan." in html
+    assert 'aria-describedby="withdraw-confirm-error"' in html
 
 
 def test_reject_without_reason_is_refused_with_message(app, client, login_as):
