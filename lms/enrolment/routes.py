@@ -54,6 +54,18 @@ def _token_gone(reason: str):
     return render_template("auth/token_invalid.html", reason=reason), 410
 
 
+def _attestation_gone(exc: service.TransitionError):
+    """The manager's link is valid but the application no longer waits for it: say why."""
+    state = exc.application.state if exc.application is not None else None
+    reasons = {
+        ApplicationState.WITHDRAWN: "withdrawn",
+        ApplicationState.ATTESTED: "attested",
+        ApplicationState.APPROVED: "decided",
+        ApplicationState.REJECTED: "decided",
+    }
+    return _token_gone(reasons.get(state, "used"))
+
+
 @bp.route("/apply", methods=["GET", "POST"])
 @public
 def apply():
@@ -105,8 +117,8 @@ def attest(token: str):
         app = service.application_for_attestation(token)
     except TokenError as exc:
         return _token_gone(exc.reason)
-    except service.TransitionError:
-        return _token_gone("used")
+    except service.TransitionError as exc:
+        return _attestation_gone(exc)
     statements = statements_for(app.role_sought)
     form = attestation_form_for(
         statements,
@@ -130,8 +142,8 @@ def attest(token: str):
             )
         except TokenError as exc:
             return _token_gone(exc.reason)
-        except service.TransitionError:
-            return _token_gone("used")
+        except service.TransitionError as exc:
+            return _attestation_gone(exc)
         return render_template("enrolment/attested.html", application=app)
     return render_template(
         "enrolment/attest.html", form=form, application=app, role_label=ROLE_LABELS[app.role_sought]

@@ -293,7 +293,7 @@ def attest_by_upload(app: Application, stream: BinaryIO, filename: str) -> Appli
             upload_sha256=stored.sha256,
         )
     )
-    revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id)
+    revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id, reason="attested")
     _move(
         app,
         S.ATTESTED,
@@ -356,7 +356,7 @@ def reject(app: Application, approver: User, reason: str) -> None:
         raise ValueError("a reason is required")
     app.decided_at, app.decided_by_id, app.decision_reason = utcnow(), approver.id, reason.strip()
     _move(app, S.REJECTED, "enrolment.rejected", actor=approver, details={"reason": reason})
-    revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id)
+    revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id, reason="decided")
     _commit_and_send(
         [queue_mail(app.email, "application_rejected", app.locale, application=app, reason=reason)]
     )
@@ -374,7 +374,7 @@ def withdraw(app: Application, *, by: User | None = None, reason: str = "") -> N
         details={"reason": reason} if reason else None,
     )
     app.decided_at = utcnow()
-    revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id)
+    revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id, reason="withdrawn")
     _commit_and_send([queue_mail(app.email, "application_withdrawn", app.locale, application=app)])
 
 

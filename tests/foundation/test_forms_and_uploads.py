@@ -303,3 +303,62 @@ def test_service_refuses_an_attestation_dated_before_the_application(app):
             ip=None,
         )
     assert row.state == "awaiting_attestation"
+
+
+USED = "Länken är redan använd"
+
+
+def _attest_path(app) -> str:
+    mail = [m for m in outbox_messages(app) if m.template == "attestation_request"][-1]
+    return link_in(mail.body_text, "/attest/")
+
+
+def _gone(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 410
+    return response.data.decode()
+
+
+def test_manager_link_after_withdrawal_says_withdrawn_not_used(app, client):
+    client.post("/apply", data=GOOD)
+    attest = _attest_path(app)
+    client.post(_status_path(app) + "/withdraw", data={"withdraw-confirm": "y"})
+    html = _gone(client, attest)
+    assert "Ansökan har tagits tillbaka, så länken fungerar inte längre." in html
+    assert USED not in html
+
+
+def test_old_manager_link_after_a_new_one_says_replaced(app, client):
+    row = service.submit_application(_input())
+    old = _attest_path(app)
+    service.request_new_attestation(row)
+    html = _gone(client, old)
+    assert "En nyare länk har skickats" in html and USED not in html
+
+
+@pytest.mark.parametrize(
+    "close,message",
+    [
+        (
+            lambda row, approver: service.attest_by_upload(row, io.BytesIO(VALID_PDF), "i.pdf"),
+            "Ansökan har redan fått ett lämplighetsintyg",
+        ),
+        (
+            lambda row, approver: service.reject(row, approver, "Fel enhet"),
+            "Det finns redan ett beslut om ansökan",
+        ),
+    ],
+)
+def test_manager_link_after_upload_or_decision_says_so(app, client, make_user, close, message):
+    row = service.submit_application(_input())
+    attest = _attest_path(app)
+    close(row, make_user("approver@example.se", "approver"))
+    html = _gone(client, attest)
+    assert message in html and USED not in html
+
+
+def test_a_used_manager_link_still_says_used(app, client):
+    client.post("/apply", data=GOOD)
+    attest = _attest_path(app)
+    client.post(attest, data=_attestation_data())
+    assert USED in _gone(client, attest)
