@@ -375,7 +375,18 @@ def withdraw(app: Application, *, by: User | None = None, reason: str = "") -> N
     )
     app.decided_at = utcnow()
     revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id, reason="withdrawn")
-    _commit_and_send([queue_mail(app.email, "application_withdrawn", app.locale, application=app)])
+    _commit_and_send(
+        [
+            queue_mail(
+                app.email,
+                "application_withdrawn",
+                app.locale,
+                application=app,
+                by_team=by is not None,
+                reason=reason.strip(),
+            )
+        ]
+    )
 
 
 def application_for_applicant(raw_token: str) -> Application:

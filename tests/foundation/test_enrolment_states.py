@@ -258,3 +258,27 @@ def test_every_transition_is_in_the_audit_log_with_states(app, approver):
         ("attested", "approved"),
     ]
     assert events[-1].actor_id == approver.id
+
+
+def _withdrawal_mail(app):
+    return [m for m in outbox_messages(app) if m.template == "application_withdrawn"][-1]
+
+
+def test_withdrawal_by_the_team_mails_the_reason_it_was_given(app, client, login_as):
+    row = service.submit_application(_input())
+    login_as("approver")
+    client.post(
+        f"/team/applications/{row.id}/withdraw",
+        data={"withdraw-reason": "Sara bad om det i telefon 2026-11-28."},
+    )
+    assert db.session.get(Application, row.id).state == "withdrawn"
+    body = _withdrawal_mail(app).body_text
+    assert "SäkerID-teamet har på din begäran tagit tillbaka din ansökan" in body
+    assert "Motivering:\nSara bad om det i telefon 2026-11-28.\n" in body
+
+
+def test_withdrawal_by_the_candidate_mails_no_empty_reason(app):
+    service.withdraw(service.submit_application(_input(locale="en")))
+    body = _withdrawal_mail(app).body_text
+    assert "Your application to become an administrator of e-service cards is withdrawn." in body
+    assert "Reason" not in body and "At your request" not in body
