@@ -41,6 +41,9 @@ TRANSITION_MESSAGES = {
     "not_attested": _l("The application cannot be approved before the manager has attested it."),
     "attestation_expired": _l("The attestation is too old. Ask the manager for a new one."),
     "not_awaiting_attestation": _l("The application is no longer waiting for an attestation."),
+    "own_application": _l(
+        "You cannot approve or reject your own application. Another approver must decide on it."
+    ),
 }
 
 

@@ -314,6 +314,8 @@ def attestation_expired(app: Application) -> bool:
 
 def approve(app: Application, approver: User) -> User:
     """Approve an attested application: the candidate gets a trainee account and an invitation."""
+    if app.submitted_by(approver):
+        raise TransitionError("own_application", app)
     if app.state != S.ATTESTED:
         raise TransitionError("not_attested", app)
     if attestation_expired(app):
@@ -352,6 +354,8 @@ def approve(app: Application, approver: User) -> User:
 
 
 def reject(app: Application, approver: User, reason: str) -> None:
+    if app.submitted_by(approver):
+        raise TransitionError("own_application", app)
     if not reason.strip():
         raise ValueError("a reason is required")
     app.decided_at, app.decided_by_id, app.decision_reason = utcnow(), approver.id, reason.strip()
