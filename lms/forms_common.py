@@ -8,10 +8,25 @@ from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from lms.auth.service import password_problem
+from lms.plaintext import has_control_characters
 
 
 class ActionForm(FlaskForm):
     """A form with no fields: a button that changes state (it still carries the CSRF token)."""
+
+
+class SingleLine:
+    """Refuses line breaks and other control characters in a one-line field (a name, a title):
+    they have no place there and would break the mail headers such values end up in."""
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if field.data and has_control_characters(field.data):
+            raise ValidationError(
+                self.message or _l("Write this on one line, without line breaks or tabs.")
+            )
 
 
 class NewPasswordMixin:
@@ -35,4 +50,4 @@ class NewPasswordMixin:
             raise ValidationError(_l("The password must be at least 12 characters long."))
 
 
-__all__ = ["ActionForm", "Length", "NewPasswordMixin"]
+__all__ = ["ActionForm", "Length", "NewPasswordMixin", "SingleLine"]

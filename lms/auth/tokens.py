@@ -14,7 +14,8 @@ from lms.models.types import utcnow
 
 
 class TokenError(Exception):
-    """The link cannot be used. `reason` is one of: unknown, expired, used."""
+    """The link cannot be used. `reason` is one of: unknown, expired, used, or a reason it was
+    revoked (see revoke_tokens)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -55,7 +56,7 @@ def check_token(raw: str, purpose: TokenPurpose) -> Token:
     if token is None:
         raise TokenError("unknown")
     if token.used_at is not None:
-        raise TokenError("used")
+        raise TokenError(token.revoked_reason or "used")
     if token.expires_at <= utcnow():
         raise TokenError("expired")
     return token
@@ -77,13 +78,28 @@ def consume_token(token: Token) -> None:
     db.session.refresh(token)
 
 
+# Why a link was revoked before use; the "link no longer works" page explains each.
+REVOKE_REASONS = frozenset({"replaced", "withdrawn", "attested", "decided"})
+
+
 def revoke_tokens(
-    purpose: TokenPurpose, *, application_id: int | None = None, user_id: int | None = None
+    purpose: TokenPurpose,
+    *,
+    application_id: int | None = None,
+    user_id: int | None = None,
+    reason: str = "replaced",
 ) -> None:
-    """Expire every unused token of one purpose for an application or user (e.g. a new link)."""
+    """Expire every unused token of one purpose for an application or user. `reason`: a newer
+    link was sent (replaced), the application was withdrawn, attested another way or decided."""
+    if reason not in REVOKE_REASONS:
+        raise ValueError(f"unknown revoke reason {reason!r}")
     stmt = update(Token).where(Token.purpose == purpose.value, Token.used_at.is_(None))
     if application_id is not None:
         stmt = stmt.where(Token.application_id == application_id)
     if user_id is not None:
         stmt = stmt.where(Token.user_id == user_id)
-    db.session.execute(stmt.values(used_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.execute(
+        stmt.values(used_at=utcnow(), revoked_reason=reason).execution_options(
+            synchronize_session=False
+        )
+    )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -9,8 +11,8 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from lms.enrolment.service import valid_hsa_id
 from lms.enrolment.statements import ROLE_LABELS
+from lms.forms_common import SingleLine
 from lms.models.enrolment import RoleSought
-from lms.models.types import utcnow
 
 
 def _email_validators(what):
@@ -27,7 +29,11 @@ def _email_validators(what):
 class ApplicationForm(FlaskForm):
     name = StringField(
         _l("Full name"),
-        validators=[DataRequired(message=_l("Enter your full name.")), Length(max=200)],
+        validators=[
+            DataRequired(message=_l("Enter your full name.")),
+            Length(max=200),
+            SingleLine(),
+        ],
         render_kw={"autocomplete": "name"},
     )
     email = EmailField(
@@ -37,7 +43,11 @@ class ApplicationForm(FlaskForm):
     )
     organisation = StringField(
         _l("Organisation"),
-        validators=[DataRequired(message=_l("Enter your organisation.")), Length(max=200)],
+        validators=[
+            DataRequired(message=_l("Enter your organisation.")),
+            Length(max=200),
+            SingleLine(),
+        ],
         description=_l("The care provider or unit you work for."),
         render_kw={"autocomplete": "organization"},
     )
@@ -56,7 +66,11 @@ class ApplicationForm(FlaskForm):
     )
     manager_name = StringField(
         _l("Your manager's name"),
-        validators=[DataRequired(message=_l("Enter your manager's name.")), Length(max=200)],
+        validators=[
+            DataRequired(message=_l("Enter your manager's name.")),
+            Length(max=200),
+            SingleLine(),
+        ],
         description=_l("Your manager attests your suitability (lämplighetsintyg)."),
     )
     manager_email = EmailField(
@@ -65,7 +79,7 @@ class ApplicationForm(FlaskForm):
         description=_l("We send your manager a link to the suitability attestation."),
     )
     message = TextAreaField(
-        _l("Anything else we should know (optional)"),
+        _l("Anything else we should know"),
         validators=[Optional(), Length(max=2000, message=_l("At most 2,000 characters."))],
     )
 
@@ -88,12 +102,12 @@ class ApplicationForm(FlaskForm):
 class AttestationForm(FlaskForm):
     manager_name = StringField(
         _l("Your name"),
-        validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)],
+        validators=[DataRequired(message=_l("Enter your name.")), Length(max=200), SingleLine()],
         render_kw={"autocomplete": "name"},
     )
     manager_title = StringField(
         _l("Your title"),
-        validators=[DataRequired(message=_l("Enter your title.")), Length(max=200)],
+        validators=[DataRequired(message=_l("Enter your title.")), Length(max=200), SingleLine()],
         render_kw={"autocomplete": "organization-title"},
     )
     attested_on = DateField(
@@ -106,12 +120,27 @@ class AttestationForm(FlaskForm):
         validators=[DataRequired(message=_l("You must confirm the attestation."))],
     )
 
+    # Set by attestation_form_for: the first and last day the attestation may be dated.
+    date_bounds: tuple[date, date]
+
     def validate_attested_on(self, field) -> None:
-        if field.data and field.data > utcnow().date():
+        if not field.data:
+            return
+        earliest, latest = self.date_bounds
+        if field.data > latest:
             raise ValidationError(_l("The date cannot be in the future."))
+        if field.data < earliest:
+            raise ValidationError(
+                _l(
+                    "The date cannot be before the application was sent (%(date)s).",
+                    date=earliest.isoformat(),
+                )
+            )
 
 
-def attestation_form_for(statements: dict[str, object], formdata=None) -> AttestationForm:
+def attestation_form_for(
+    statements: dict[str, object], date_bounds: tuple[date, date], formdata=None
+) -> AttestationForm:
     """The attestation form with one required checkbox per statement of the role."""
 
     class _Form(AttestationForm):
@@ -126,6 +155,7 @@ def attestation_form_for(statements: dict[str, object], formdata=None) -> Attest
             ),
         )
     form = _Form(formdata=formdata) if formdata is not None else _Form()
+    form.date_bounds = date_bounds
     form.statement_fields = [getattr(form, f"st_{key}") for key in statements]
     return form
 
@@ -135,6 +165,20 @@ class UploadForm(FlaskForm):
         _l("Signed attestation (PDF)"),
         validators=[FileRequired(message=_l("Choose a PDF file."))],
         description=_l("A PDF signed by your manager, at most 5 MB."),
+    )
+
+
+class WithdrawForm(FlaskForm):
+    """The candidate's own withdrawal: it cannot be undone, so it needs a ticked box (no
+    JavaScript confirm dialog)."""
+
+    confirm = BooleanField(
+        _l("I want to withdraw my application. I understand that this cannot be undone."),
+        validators=[
+            DataRequired(
+                message=_l("Tick the box to confirm that you want to withdraw the application.")
+            )
+        ],
     )
 
 

@@ -8,6 +8,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -24,6 +25,7 @@ from lms.enrolment.forms import (
     QueueFilterForm,
     ReasonForm,
     UploadForm,
+    WithdrawForm,
     attestation_form_for,
 )
 from lms.enrolment.statements import ROLE_LABELS, statements_for
@@ -39,6 +41,9 @@ TRANSITION_MESSAGES = {
     "not_attested": _l("The application cannot be approved before the manager has attested it."),
     "attestation_expired": _l("The attestation is too old. Ask the manager for a new one."),
     "not_awaiting_attestation": _l("The application is no longer waiting for an attestation."),
+    "own_application": _l(
+        "You cannot approve or reject your own application. Another approver must decide on it."
+    ),
 }
 
 
@@ -52,11 +57,25 @@ def _token_gone(reason: str):
     return render_template("auth/token_invalid.html", reason=reason), 410
 
 
+def _attestation_gone(exc: service.TransitionError):
+    """The manager's link is valid but the application no longer waits for it: say why."""
+    state = exc.application.state if exc.application is not None else None
+    reasons = {
+        ApplicationState.WITHDRAWN: "withdrawn",
+        ApplicationState.ATTESTED: "attested",
+        ApplicationState.APPROVED: "decided",
+        ApplicationState.REJECTED: "decided",
+    }
+    return _token_gone(reasons.get(state, "used"))
+
+
 @bp.route("/apply", methods=["GET", "POST"])
 @public
 def apply():
     form = ApplicationForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        return render_template("enrolment/apply.html", form=form)
+    try:
         app = service.submit_application(
             service.ApplicationInput(
                 name=form.name.data,
@@ -70,8 +89,28 @@ def apply():
                 locale=str(get_locale() or "sv"),
             )
         )
-        return render_template("enrolment/submitted.html", application=app)
-    return render_template("enrolment/apply.html", form=form)
+    except service.OpenApplicationExists:
+        form.email.errors.append(
+            _(
+                "You already have an application in progress with this email address. Use the "
+                "link in the confirmation email we sent you to follow it, upload an attestation "
+                "or withdraw it."
+            )
+        )
+        return render_template("enrolment/apply.html", form=form), 409
+    # Post/Redirect/Get: a reload of the receipt must not send the application again.
+    session["submitted_application_id"] = app.id
+    return redirect(url_for("enrolment.submitted"))
+
+
+@bp.route("/apply/sent")
+@public
+def submitted():
+    app_id = session.get("submitted_application_id")
+    app = db.session.get(Application, app_id) if app_id else None
+    if app is None:
+        return redirect(url_for("enrolment.apply"))
+    return render_template("enrolment/submitted.html", application=app)
 
 
 @bp.route("/attest/<token>", methods=["GET", "POST"])
@@ -81,11 +120,13 @@ def attest(token: str):
         app = service.application_for_attestation(token)
     except TokenError as exc:
         return _token_gone(exc.reason)
-    except service.TransitionError:
-        return _token_gone("used")
+    except service.TransitionError as exc:
+        return _attestation_gone(exc)
     statements = statements_for(app.role_sought)
     form = attestation_form_for(
-        statements, formdata=request.form if request.method == "POST" else None
+        statements,
+        service.attestation_date_bounds(app),
+        formdata=request.form if request.method == "POST" else None,
     )
     if request.method == "GET":
         form.manager_name.data = app.manager_name
@@ -104,12 +145,31 @@ def attest(token: str):
             )
         except TokenError as exc:
             return _token_gone(exc.reason)
-        except service.TransitionError:
-            return _token_gone("used")
+        except service.TransitionError as exc:
+            return _attestation_gone(exc)
         return render_template("enrolment/attested.html", application=app)
     return render_template(
         "enrolment/attest.html", form=form, application=app, role_label=ROLE_LABELS[app.role_sought]
     )
+
+
+def _status_page(
+    app: Application,
+    token: str,
+    *,
+    upload_form: UploadForm | None = None,
+    withdraw_form: WithdrawForm | None = None,
+    status: int = 200,
+):
+    return render_template(
+        "enrolment/status.html",
+        application=app,
+        token=token,
+        upload_form=upload_form or UploadForm(),
+        withdraw_form=withdraw_form or WithdrawForm(prefix="withdraw"),
+        role_label=ROLE_LABELS[app.role_sought],
+        final=service.is_final(app),
+    ), status
 
 
 @bp.route("/application/<token>", methods=["GET"])
@@ -119,15 +179,7 @@ def applicant_status(token: str):
         app = service.application_for_applicant(token)
     except (TokenError, service.TransitionError) as exc:
         return _token_gone(getattr(exc, "reason", "unknown"))
-    return render_template(
-        "enrolment/status.html",
-        application=app,
-        token=token,
-        upload_form=UploadForm(),
-        withdraw_form=ActionForm(),
-        role_label=ROLE_LABELS[app.role_sought],
-        final=service.is_final(app),
-    )
+    return _status_page(app, token)
 
 
 @bp.route("/application/<token>/upload", methods=["POST"])
@@ -162,15 +214,7 @@ def applicant_upload(token: str):
             return redirect(url_for("enrolment.applicant_status", token=token))
     else:
         status = 422
-    return render_template(
-        "enrolment/status.html",
-        application=app,
-        token=token,
-        upload_form=form,
-        withdraw_form=ActionForm(),
-        role_label=ROLE_LABELS[app.role_sought],
-        final=service.is_final(app),
-    ), status
+    return _status_page(app, token, upload_form=form, status=status)
 
 
 @bp.route("/application/<token>/withdraw", methods=["POST"])
@@ -180,12 +224,14 @@ def applicant_withdraw(token: str):
         app = service.application_for_applicant(token)
     except (TokenError, service.TransitionError) as exc:
         return _token_gone(getattr(exc, "reason", "unknown"))
-    if ActionForm().validate_on_submit():
-        try:
-            service.withdraw(app)
-            flash(_("Your application is withdrawn."), "info")
-        except service.TransitionError as exc:
-            flash(_transition_message(exc.code), "error")
+    form = WithdrawForm(prefix="withdraw")
+    if not form.validate_on_submit():
+        return _status_page(app, token, withdraw_form=form, status=422)
+    try:
+        service.withdraw(app)
+        flash(_("Your application is withdrawn."), "info")
+    except service.TransitionError as exc:
+        flash(_transition_message(exc.code), "error")
     return redirect(url_for("enrolment.applicant_status", token=token))
 
 

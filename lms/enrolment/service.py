@@ -18,6 +18,7 @@ from sqlalchemy import select
 from lms.audit import record_event
 from lms.auth.service import create_user, find_user, grant_role, normalise_email
 from lms.auth.tokens import check_token, consume_token, issue_token, revoke_tokens
+from lms.certification.service import local_date, today
 from lms.enrolment.statements import statements_for
 from lms.enrolment.uploads import read_pdf, store_pdf
 from lms.extensions import db
@@ -34,6 +35,7 @@ from lms.models.mail import OutgoingMail
 from lms.models.token import TokenPurpose
 from lms.models.types import utcnow
 from lms.models.user import Role, User
+from lms.plaintext import has_control_characters
 
 S = ApplicationState
 
@@ -60,6 +62,25 @@ class TransitionError(Exception):
         super().__init__(code)
         self.code = code
         self.application = application
+
+
+class OpenApplicationExists(Exception):
+    """The email address already has an application in progress (e.g. a double-clicked form)."""
+
+    def __init__(self, application: Application) -> None:
+        super().__init__("open_application_exists")
+        self.application = application
+
+
+def open_application_for(email: str, *, other_than: int | None = None) -> Application | None:
+    """The application in progress (not approved, rejected or withdrawn) for an email address."""
+    stmt = select(Application).where(
+        Application.email == normalise_email(email),
+        Application.state.not_in([s.value for s in FINAL_STATES]),
+    )
+    if other_than is not None:
+        stmt = stmt.where(Application.id != other_than)
+    return db.session.scalars(stmt.order_by(Application.id).limit(1)).first()
 
 
 def valid_hsa_id(value: str) -> bool:
@@ -104,10 +125,18 @@ class ApplicationInput:
 
 
 def submit_application(data: ApplicationInput) -> Application:
-    """Create the application and send the manager the attestation link."""
+    """Create the application and send the manager the attestation link.
+
+    Raises OpenApplicationExists if the address already has one in progress: the candidate
+    follows that one through the link in their confirmation mail instead."""
     if not valid_hsa_id(data.hsa_id.strip().upper()):
         raise ValueError("invalid HSA-id")
+    one_line = (data.name, data.email, data.organisation, data.manager_name, data.manager_email)
+    if any(has_control_characters(value) for value in one_line):
+        raise ValueError("a one-line field holds a line break or control character")
     RoleSought(data.role_sought)
+    if existing := open_application_for(data.email):
+        raise OpenApplicationExists(existing)
     app = Application(
         name=data.name.strip(),
         email=normalise_email(data.email),
@@ -129,6 +158,11 @@ def submit_application(data: ApplicationInput) -> Application:
         to_state=S.SUBMITTED.value,
         actor_label=f"applicant:{app.email}",
     )
+    # Checked again now that the audit event holds the write lock on its head row: of two
+    # racing submits (a double click), the second waits here and then sees the first.
+    if existing := open_application_for(app.email, other_than=app.id):
+        db.session.rollback()
+        raise OpenApplicationExists(existing)
     applicant_token = issue_token(
         TokenPurpose.APPLICANT,
         _days("APPLICANT_LINK_TTL_DAYS"),
@@ -183,6 +217,16 @@ def application_for_attestation(raw_token: str) -> Application:
     return app
 
 
+def attestation_date_bounds(app: Application) -> tuple[date, date]:
+    """The dates a manager may attest on: from the day the application was sent to today.
+
+    Near midnight the Stockholm and UTC dates differ; either is accepted, so a manager is never
+    told that today is in the future or before the application."""
+    now = utcnow()
+    earliest = min(local_date(app.created_at), app.created_at.date())
+    return earliest, max(today(now), now.date())
+
+
 @dataclass(frozen=True)
 class AttestationInput:
     manager_name: str
@@ -200,6 +244,9 @@ def attest_by_form(raw_token: str, data: AttestationInput, ip: str | None) -> Ap
     required = set(statements_for(app.role_sought))
     if not data.confirmed or set(data.statements) != required:
         raise ValueError("every statement must be confirmed")
+    earliest, latest = attestation_date_bounds(app)
+    if not earliest <= data.attested_on <= latest:
+        raise ValueError("the attestation date is before the application or in the future")
     consume_token(token)
     app.attestations.append(
         Attestation(
@@ -246,7 +293,7 @@ def attest_by_upload(app: Application, stream: BinaryIO, filename: str) -> Appli
             upload_sha256=stored.sha256,
         )
     )
-    revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id)
+    revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id, reason="attested")
     _move(
         app,
         S.ATTESTED,
@@ -267,6 +314,8 @@ def attestation_expired(app: Application) -> bool:
 
 def approve(app: Application, approver: User) -> User:
     """Approve an attested application: the candidate gets a trainee account and an invitation."""
+    if app.submitted_by(approver):
+        raise TransitionError("own_application", app)
     if app.state != S.ATTESTED:
         raise TransitionError("not_attested", app)
     if attestation_expired(app):
@@ -305,11 +354,13 @@ def approve(app: Application, approver: User) -> User:
 
 
 def reject(app: Application, approver: User, reason: str) -> None:
+    if app.submitted_by(approver):
+        raise TransitionError("own_application", app)
     if not reason.strip():
         raise ValueError("a reason is required")
     app.decided_at, app.decided_by_id, app.decision_reason = utcnow(), approver.id, reason.strip()
     _move(app, S.REJECTED, "enrolment.rejected", actor=approver, details={"reason": reason})
-    revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id)
+    revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id, reason="decided")
     _commit_and_send(
         [queue_mail(app.email, "application_rejected", app.locale, application=app, reason=reason)]
     )
@@ -327,8 +378,19 @@ def withdraw(app: Application, *, by: User | None = None, reason: str = "") -> N
         details={"reason": reason} if reason else None,
     )
     app.decided_at = utcnow()
-    revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id)
-    _commit_and_send([queue_mail(app.email, "application_withdrawn", app.locale, application=app)])
+    revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id, reason="withdrawn")
+    _commit_and_send(
+        [
+            queue_mail(
+                app.email,
+                "application_withdrawn",
+                app.locale,
+                application=app,
+                by_team=by is not None,
+                reason=reason.strip(),
+            )
+        ]
+    )
 
 
 def application_for_applicant(raw_token: str) -> Application:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from lms.extensions import db
 from lms.models.mail import MailStatus, OutgoingMail
 from lms.models.types import utcnow
+from lms.plaintext import one_line
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,8 @@ def _render(template: str, locale: str, context: dict) -> tuple[str, str]:
     tmpl = current_app.jinja_env.get_template(f"email/{template}.{locale}.txt")
     with force_locale(locale):
         ctx = tmpl.new_context(dict(context, base_url=current_app.config["BASE_URL"]))
-        subject = "".join(tmpl.blocks["subject"](ctx)).strip()
+        # The subject may hold a name someone typed: never let it break or add a header.
+        subject = one_line("".join(tmpl.blocks["subject"](ctx)))[:300]
         body = "".join(tmpl.blocks["body"](ctx)).strip() + "\n"
     return subject, body
 
@@ -63,9 +65,10 @@ def queue_mail(to: str, template: str, locale: str, **context: object) -> Outgoi
 
 def _build_message(mail: OutgoingMail) -> EmailMessage:
     msg = EmailMessage()
-    msg["From"] = current_app.config["MAIL_SENDER"]
-    msg["To"] = mail.to_address
-    msg["Subject"] = mail.subject
+    # one_line again here: rows queued before subjects were cleaned may still hold a line break.
+    msg["From"] = one_line(current_app.config["MAIL_SENDER"])
+    msg["To"] = one_line(mail.to_address)
+    msg["Subject"] = one_line(mail.subject)
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain="sakerid-academy")
     msg["Content-Language"] = mail.locale
@@ -105,20 +108,36 @@ def _write_outbox(mail: OutgoingMail, msg: EmailMessage) -> None:
     (folder / f"{stamp}-{mail.id:06d}.eml").write_bytes(bytes(msg))
 
 
+def _record_failure(mail: OutgoingMail, exc: Exception, *, give_up: bool) -> None:
+    mail.last_error = f"{type(exc).__name__}: {exc}"[:500]
+    if give_up or mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        mail.status = MailStatus.FAILED
+    # The recipient address is personal data; the id is enough to find the row.
+    log.warning("mail %s not sent (attempt %s): %s", mail.id, mail.attempts, mail.last_error)
+
+
 def _deliver_one(mail: OutgoingMail) -> bool:
+    """Try one message; a failure is recorded on the row and never stops the messages after it."""
     mail.attempts += 1
     try:
         msg = _build_message(mail)
+    except Exception as exc:
+        # A message that cannot be built fails the same way every time: give up at once
+        # (`mail retry --all` tries again once the cause is fixed).
+        log.exception("mail %s cannot be built", mail.id)
+        _record_failure(mail, exc, give_up=True)
+        return False
+    try:
         if current_app.config["MAIL_BACKEND"] == "smtp":
             _send_smtp(msg)
         else:
             _write_outbox(mail, msg)
     except (OSError, smtplib.SMTPException) as exc:
-        mail.last_error = f"{type(exc).__name__}: {exc}"[:500]
-        if mail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-            mail.status = MailStatus.FAILED
-        # The recipient address is personal data; the id is enough to find the row.
-        log.warning("mail %s not sent (attempt %s): %s", mail.id, mail.attempts, mail.last_error)
+        _record_failure(mail, exc, give_up=False)
+        return False
+    except Exception as exc:
+        log.exception("mail %s failed unexpectedly", mail.id)
+        _record_failure(mail, exc, give_up=False)
         return False
     mail.status = MailStatus.SENT
     mail.sent_at = utcnow()
@@ -137,14 +156,22 @@ def deliver(mails: Iterable[OutgoingMail]) -> int:
     return sent
 
 
+def pending_mail(include_failed: bool = False) -> list[OutgoingMail]:
+    """Messages still waiting, oldest first; with `include_failed` also those given up on (they
+    are put back to pending)."""
+    states = [MailStatus.PENDING] + ([MailStatus.FAILED] if include_failed else [])
+    mails = list(
+        db.session.scalars(
+            select(OutgoingMail).where(OutgoingMail.status.in_(states)).order_by(OutgoingMail.id)
+        )
+    )
+    for mail in mails:
+        mail.status = MailStatus.PENDING
+    return mails
+
+
 def retry_pending(include_failed: bool = False) -> tuple[int, int]:
     """Send every message still waiting; returns (sent, still waiting)."""
-    states = [MailStatus.PENDING] + ([MailStatus.FAILED] if include_failed else [])
-    mails = db.session.scalars(
-        select(OutgoingMail).where(OutgoingMail.status.in_(states)).order_by(OutgoingMail.id)
-    ).all()
-    if include_failed:
-        for mail in mails:
-            mail.status = MailStatus.PENDING
+    mails = pending_mail(include_failed)
     sent = deliver(mails)
     return sent, len(mails) - sent

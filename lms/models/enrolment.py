@@ -70,6 +70,14 @@ class Application(db.Model):
     def current_attestation(self) -> Attestation | None:
         return self.attestations[-1] if self.attestations else None
 
+    def submitted_by(self, user: Any) -> bool:
+        """True if `user` is the applicant: the account made from the application, or the same
+        email address (any case). Such a user may not decide on it (separation of duties)."""
+        if user is None or getattr(user, "email", None) is None:
+            return False
+        same_account = self.user_id is not None and self.user_id == user.id
+        return same_account or self.email.strip().casefold() == user.email.strip().casefold()
+
 
 class Attestation(db.Model):
     __tablename__ = "attestations"

@@ -35,6 +35,9 @@ class Token(db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set when the link was used, and also when it was revoked before use; then
+    # revoked_reason says why (replaced, withdrawn, attested, decided), so the page can say so.
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_reason: Mapped[str | None] = mapped_column(String(20))
     # Reusable tokens (the applicant's link) are not consumed on use.
     single_use: Mapped[bool] = mapped_column(default=True)

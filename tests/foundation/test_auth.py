@@ -107,6 +107,17 @@ def test_password_reset_link_is_single_use_and_changes_password(app, client, mak
     assert login(client, "elev@example.se", new).status_code == 302
 
 
+def test_reset_link_replaced_by_a_newer_one_says_so(app, client, make_user):
+    make_user("elev@example.se", "trainee")
+    client.post("/password/forgot", data={"email": "elev@example.se"})
+    first = link_in(outbox_messages(app)[-1].body_text, "/password/reset/")
+    client.post("/password/forgot", data={"email": "elev@example.se"})
+    response = client.get(first)
+    html = response.data.decode()
+    assert response.status_code == 410 and "En nyare länk har skickats" in html
+    assert "redan använd" not in html
+
+
 def test_password_reset_for_unknown_email_sends_nothing_and_says_the_same(app, client):
     response = client.post(
         "/password/forgot", data={"email": "nobody@example.se"}, follow_redirects=True

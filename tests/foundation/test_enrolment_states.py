@@ -12,7 +12,7 @@ from lms.auth.tokens import TokenError
 from lms.enrolment import service
 from lms.extensions import db
 from lms.models import Application, AuditEvent, Token, TokenPurpose, User, utcnow
-from tests.conftest import PASSWORD, link_in, outbox_messages
+from tests.conftest import PASSWORD, link_in, login, outbox_messages
 
 VALID_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -275,3 +275,64 @@ def test_every_transition_is_in_the_audit_log_with_states(app, approver):
         ("attested", "approved"),
     ]
     assert events[-1].actor_id == approver.id
+
+
+def _withdrawal_mail(app):
+    return [m for m in outbox_messages(app) if m.template == "application_withdrawn"][-1]
+
+
+def test_withdrawal_by_the_team_mails_the_reason_it_was_given(app, client, login_as):
+    row = service.submit_application(_input())
+    login_as("approver")
+    client.post(
+        f"/team/applications/{row.id}/withdraw",
+        data={"withdraw-reason": "Sara bad om det i telefon 2026-11-28."},
+    )
+    assert db.session.get(Application, row.id).state == "withdrawn"
+    body = _withdrawal_mail(app).body_text
+    assert "SäkerID-teamet har på din begäran tagit tillbaka din ansökan" in body
+    assert "Motivering:\nSara bad om det i telefon 2026-11-28.\n" in body
+
+
+def test_withdrawal_by_the_candidate_mails_no_empty_reason(app):
+    service.withdraw(service.submit_application(_input(locale="en")))
+    body = _withdrawal_mail(app).body_text
+    assert "Your application to become an administrator of e-service cards is withdrawn." in body
+    assert "Reason" not in body and "At your request" not in body
+
+
+def test_an_approver_cannot_approve_or_reject_their_own_application(app, make_user):
+    me = make_user("godkannare@example.se", "approver")
+    row = _attest(service.submit_application(_input(email="Godkannare@Example.se")))
+    for decide in (lambda: service.approve(row, me), lambda: service.reject(row, me, "Nej")):
+        with pytest.raises(service.TransitionError) as exc:
+            decide()
+        assert exc.value.code == "own_application"
+    assert db.session.get(Application, row.id).state == "attested"
+    service.approve(row, make_user("kollega@example.se", "approver"))
+    assert row.state == "approved"
+
+
+def test_the_account_made_from_an_application_counts_as_the_applicant(app, make_user):
+    me = make_user("ny-adress@example.se", "approver")
+    row = _attest(service.submit_application(_input()))
+    row.user_id = me.id  # e.g. the account was created from it and its address changed later
+    assert row.submitted_by(me)
+    with pytest.raises(service.TransitionError):
+        service.approve(row, me)
+
+
+def test_own_application_page_explains_and_offers_no_decision(app, client, make_user):
+    make_user("godkannare@example.se", "approver")
+    row = _attest(service.submit_application(_input(email="godkannare@example.se")))
+    assert login(client, "godkannare@example.se").status_code == 302
+    page = client.get(f"/team/applications/{row.id}").data.decode()
+    assert "Du är själv den sökande och kan därför inte godkänna eller avslå ansökan." in page
+    assert f"/team/applications/{row.id}/approve" not in page
+    assert f"/team/applications/{row.id}/reject" not in page
+    response = client.post(f"/team/applications/{row.id}/approve")
+    assert response.status_code == 409
+    # The message is on the refusal page itself or, after a redirect, on the application page.
+    html = response.data.decode() + client.get(f"/team/applications/{row.id}").data.decode()
+    assert "Du kan inte godkänna eller avslå din egen ansökan." in html
+    assert db.session.get(Application, row.id).state == "attested"

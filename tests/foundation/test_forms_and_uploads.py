@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import pytest
 
 from lms.enrolment import service
 from lms.models import Application
 from tests.conftest import link_in, outbox_messages
-from tests.foundation.test_enrolment_states import VALID_PDF, _input
+from tests.foundation.test_enrolment_states import VALID_PDF, _attestation_token, _input
 
 GOOD = {
     "name": "Sara Exempelsson",
@@ -60,10 +61,40 @@ def test_hsa_id_format_is_checked(hsa_id, ok):
     assert service.valid_hsa_id(hsa_id.upper()) is ok
 
 
-def test_valid_application_is_created_and_confirmed(app, client):
-    html = client.post("/apply", data=GOOD).data.decode()
-    assert "din ansökan är mottagen" in html
+def test_valid_application_is_created_and_confirmed_after_a_redirect(app, client):
+    response = client.post("/apply", data=GOOD)
+    assert response.status_code == 302 and response.headers["Location"] == "/apply/sent"
+    html = client.get("/apply/sent").data.decode()
+    assert "din ansökan är mottagen" in html and "Maria Chef" in html
     assert Application.query.one().hsa_id == "SE2321000016-ABC1"
+    # Reloading the receipt sends nothing again.
+    assert "din ansökan är mottagen" in client.get("/apply/sent").data.decode()
+    assert Application.query.count() == 1
+
+
+def test_second_application_while_one_is_open_is_refused_and_input_kept(app, client):
+    client.post("/apply", data=GOOD)
+    mails = len(outbox_messages(app))
+    again = client.post("/apply", data=dict(GOOD, email="SARA@example.se", name="Sara E"))
+    html = again.data.decode()
+    assert again.status_code == 409 and _errors(html) == ["email"]
+    assert "Du har redan en pågående ansökan med den här e-postadressen" in html
+    assert "länken i bekräftelsemejlet" in html and 'value="Sara E"' in html
+    assert Application.query.count() == 1 and len(outbox_messages(app)) == mails
+
+
+def test_a_new_application_is_possible_once_the_old_one_is_withdrawn(app, client):
+    service.withdraw(service.submit_application(_input(email=GOOD["email"])))
+    assert client.post("/apply", data=GOOD).status_code == 302
+    assert Application.query.count() == 2
+
+
+def test_service_refuses_a_second_open_application_for_the_same_address(app):
+    first = service.submit_application(_input())
+    with pytest.raises(service.OpenApplicationExists) as exc:
+        service.submit_application(_input(email="Sara@Example.se"))
+    assert exc.value.application.id == first.id
+    assert Application.query.count() == 1
 
 
 def test_attestation_form_requires_every_statement_and_keeps_input(app, client):
@@ -159,9 +190,22 @@ def test_real_pdf_with_other_extension_is_accepted_and_served_only_to_approvers(
 def test_applicant_can_withdraw_through_their_link(app, client):
     client.post("/apply", data=GOOD)
     path = _status_path(app)
-    client.post(path + "/withdraw")
+    client.post(path + "/withdraw", data={"withdraw-confirm": "y"})
     assert Application.query.one().state == "withdrawn"
     assert "Återtagen" in client.get(path).data.decode()
+
+
+def test_withdrawal_without_the_confirmation_box_is_refused_with_a_labelled_error(app, client):
+    client.post("/apply", data=GOOD)
+    path = _status_path(app)
+    page = client.get(path).data.decode()
+    assert '<label for="withdraw-confirm">Jag vill ta tillbaka min ansökan.' in page
+    response = client.post(path + "/withdraw")
+    html = response.data.decode()
+    assert response.status_code == 422 and Application.query.one().state == "awaiting_attestation"
+    assert 'role="alert"' in html and 'href="#withdraw-confirm"' in html
+    assert "Kryssa i rutan för att bekräfta att du vill ta tillbaka ansökan." in html
+    assert 'aria-describedby="withdraw-confirm-error"' in html
 
 
 def test_reject_without_reason_is_refused_with_message(app, client, login_as):
@@ -186,3 +230,135 @@ def test_detail_page_shows_whole_history(app, client, login_as):
     login_as("approver")
     html = client.get(f"/team/applications/{row.id}").data.decode()
     assert "enrolment.submitted" in html and "enrolment.attestation_requested" in html
+
+
+@pytest.mark.parametrize("field", ["name", "organisation", "manager_name"])
+def test_line_break_in_a_one_line_field_is_refused_in_swedish_and_input_kept(app, client, field):
+    data = dict(GOOD, **{field: "Nisse\r\nBcc: evil@example.se"})
+    response = client.post("/apply", data=data)
+    html = response.data.decode()
+    assert response.status_code == 200 and _errors(html) == [field]
+    assert "Skriv på en rad, utan radbrytningar eller tabbar." in html
+    assert 'value="sara@example.se"' in html and "Bcc: evil@example.se" in html
+    assert Application.query.count() == 0 and outbox_messages(app) == []
+
+
+def test_service_refuses_a_line_break_in_a_name_whatever_the_caller(app):
+    with pytest.raises(ValueError):
+        service.submit_application(_input(name="Nisse\nBcc: evil@example.se"))
+    assert Application.query.count() == 0
+
+
+@pytest.mark.parametrize("locale,optional", [("sv", "frivilligt"), ("en", "optional")])
+def test_optional_field_says_optional_once_in_each_language(app, client, locale, optional):
+    with client.session_transaction() as session:
+        session["locale"] = locale
+    html = client.get("/apply").data.decode()
+    assert html.count(f"({optional})") == 1
+
+
+def _attestation_data(**over) -> dict:
+    data = {f"st_{key}": "y" for key in service.statements_for("id_administrator")}
+    data.update(manager_name="Maria", manager_title="Chef", confirm="y")
+    data["attested_on"] = service.attestation_date_bounds(Application.query.one())[1].isoformat()
+    data.update(over)
+    return data
+
+
+@pytest.mark.parametrize(
+    "over,message",
+    [
+        ({"attested_on": "1999-01-01"}, "Datumet kan inte vara tidigare än den dag då ansökan"),
+        ({"attested_on": "2999-01-01"}, "Datumet kan inte ligga i framtiden."),
+        ({"manager_title": "Chef\nBcc: x@example.se"}, "Skriv på en rad"),
+    ],
+)
+def test_attestation_form_refuses_bad_dates_and_line_breaks_and_keeps_input(
+    app, client, over, message
+):
+    client.post("/apply", data=GOOD)
+    path = link_in(outbox_messages(app)[-1].body_text, "/attest/")
+    response = client.post(path, data=_attestation_data(**over))
+    html = response.data.decode()
+    assert response.status_code == 200 and message in html
+    assert 'value="Maria"' in html
+    assert Application.query.one().state == "awaiting_attestation"
+    # The same link still works with a good value.
+    assert "intyget är mottaget" in client.post(path, data=_attestation_data()).data.decode()
+    assert Application.query.one().state == "attested"
+
+
+def test_service_refuses_an_attestation_dated_before_the_application(app):
+    row = service.submit_application(_input())
+    with pytest.raises(ValueError):
+        service.attest_by_form(
+            _attestation_token(row),
+            service.AttestationInput(
+                manager_name="M",
+                manager_title="T",
+                attested_on=date(1999, 1, 1),
+                statements=list(service.statements_for(row.role_sought)),
+                confirmed=True,
+            ),
+            ip=None,
+        )
+    assert row.state == "awaiting_attestation"
+
+
+USED = "Länken är redan använd"
+
+
+def _attest_path(app) -> str:
+    mail = [m for m in outbox_messages(app) if m.template == "attestation_request"][-1]
+    return link_in(mail.body_text, "/attest/")
+
+
+def _gone(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 410
+    return response.data.decode()
+
+
+def test_manager_link_after_withdrawal_says_withdrawn_not_used(app, client):
+    client.post("/apply", data=GOOD)
+    attest = _attest_path(app)
+    client.post(_status_path(app) + "/withdraw", data={"withdraw-confirm": "y"})
+    html = _gone(client, attest)
+    assert "Ansökan har tagits tillbaka, så länken fungerar inte längre." in html
+    assert USED not in html
+
+
+def test_old_manager_link_after_a_new_one_says_replaced(app, client):
+    row = service.submit_application(_input())
+    old = _attest_path(app)
+    service.request_new_attestation(row)
+    html = _gone(client, old)
+    assert "En nyare länk har skickats" in html and USED not in html
+
+
+@pytest.mark.parametrize(
+    "close,message",
+    [
+        (
+            lambda row, approver: service.attest_by_upload(row, io.BytesIO(VALID_PDF), "i.pdf"),
+            "Ansökan har redan fått ett lämplighetsintyg",
+        ),
+        (
+            lambda row, approver: service.reject(row, approver, "Fel enhet"),
+            "Det finns redan ett beslut om ansökan",
+        ),
+    ],
+)
+def test_manager_link_after_upload_or_decision_says_so(app, client, make_user, close, message):
+    row = service.submit_application(_input())
+    attest = _attest_path(app)
+    close(row, make_user("approver@example.se", "approver"))
+    html = _gone(client, attest)
+    assert message in html and USED not in html
+
+
+def test_a_used_manager_link_still_says_used(app, client):
+    client.post("/apply", data=GOOD)
+    attest = _attest_path(app)
+    client.post(attest, data=_attestation_data())
+    assert USED in _gone(client, attest)

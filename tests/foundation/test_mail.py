@@ -98,3 +98,64 @@ def test_dev_outbox_page_is_gone_when_mail_goes_over_smtp(app, client):
     assert client.get("/dev/outbox").status_code == 200
     app.config["MAIL_BACKEND"] = "smtp"
     assert client.get("/dev/outbox").status_code == 404
+
+
+class _Application:
+    name = "Nisse\r\nBcc: evil@example.se"
+    manager_name, organisation, role_sought = "Maria", "Vårdcentralen", "id_administrator"
+
+
+def _queue_with_name_from_a_form(app):
+    mail = queue_mail(
+        "maria@example.se",
+        "attestation_request",
+        "sv",
+        application=_Application(),
+        token="t",
+        days=3,
+    )
+    db.session.commit()
+    return mail
+
+
+def test_a_line_break_in_a_name_never_reaches_a_mail_header(app, smtp_server):
+    _use_smtp(app, smtp_server.port)
+    mail = _queue_with_name_from_a_form(app)
+    assert mail.subject == "Lämplighetsintyg för Nisse Bcc: evil@example.se"
+    assert deliver([mail]) == 1
+    (envelope,) = smtp_server.messages
+    assert envelope.rcpt_tos == ["maria@example.se"]
+    headers = envelope.content.decode().split("\r\n\r\n")[0]
+    assert not any(line.lower().startswith("bcc:") for line in headers.splitlines())
+
+
+def test_a_stored_subject_with_a_line_break_is_still_sent_on_one_line(app):
+    mail = _queue(app)
+    mail.subject = "Hej\r\nBcc: evil@example.se"  # queued before subjects were cleaned
+    db.session.commit()
+    assert retry_pending() == (1, 0)
+    (eml,) = Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml")
+    assert b"Subject: Hej Bcc: evil@example.se\n" in eml.read_bytes()
+
+
+def test_mail_retry_records_a_failing_message_and_sends_the_rest(app, runner, monkeypatch):
+    from lms.mail import service as mail_service
+
+    broken, fine = _queue(app), _queue(app)
+    build = mail_service._build_message
+
+    def build_or_fail(mail):
+        if mail.id == broken.id:
+            raise ValueError("Header values may not contain linefeed or carriage return")
+        return build(mail)
+
+    monkeypatch.setattr(mail_service, "_build_message", build_or_fail)
+    result = runner.invoke(args=["mail", "retry"])
+    assert result.exit_code == 1
+    assert f"Mail {broken.id} not sent: ValueError: Header values" in result.output
+    assert "Sent 1; still waiting 1." in result.output
+    assert fine.status == MailStatus.SENT
+    assert broken.status == MailStatus.FAILED and "linefeed" in broken.last_error
+    # The broken one is given up on, so the next run has nothing left and succeeds.
+    result = runner.invoke(args=["mail", "retry"])
+    assert result.exit_code == 0 and "Sent 0; still waiting 0." in result.output
