@@ -10,6 +10,12 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 from lms.auth.service import password_problem
 
 
+def lf_newlines(value: str | None) -> str | None:
+    """A WTForms filter: browsers submit a line break as CRLF but count it as one character for
+    maxlength, so store LF and count the text as the person saw it."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 class ActionForm(FlaskForm):
     """A form with no fields: a button that changes state (it still carries the CSRF token)."""
 
@@ -35,4 +41,4 @@ class NewPasswordMixin:
             raise ValidationError(_l("The password must be at least 12 characters long."))
 
 
-__all__ = ["ActionForm", "Length", "NewPasswordMixin"]
+__all__ = ["ActionForm", "Length", "NewPasswordMixin", "lf_newlines"]
