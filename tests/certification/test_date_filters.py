@@ -13,14 +13,10 @@ from tests.certification.test_dashboard import population  # noqa: F401 - a fixt
 EXTREME = ["from=0001-01-01", "to=9999-12-31", "from=0001-01-01&to=9999-12-31"]
 
 
+@pytest.mark.usefixtures("population")
 @pytest.mark.parametrize("query", EXTREME + ["from=abc", "to=2025-02-30", "from=20250101"])
 def test_dashboard_reports_a_bad_date_and_keeps_the_other_filters(
-    app,
-    client,
-    population,
-    approver,
-    login_user,
-    query,  # noqa: F811
+    app, client, approver, login_user, query
 ):
     login_user(approver)
     response = client.get(f"/team/dashboard?organisation=Region+B&{query}")
