@@ -17,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from lms.config import DEFAULT_SECRET_KEY, DefaultConfig
 from lms.extensions import babel, csrf, db, login_manager, migrate
+from lms.numbers import format_number
 from lms.urls import RowIdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -200,6 +201,7 @@ def _register_hooks(app: Flask) -> None:
     # Globals, not context: imported macros (quiz/_question.html) see them too.
     app.add_template_global(_content_lang_attr, "content_lang_attr")
     app.add_template_filter(_in_content_lang, "in_content_lang")
+    app.add_template_filter(format_number, "number")
 
     @app.before_request
     def _per_request_state() -> None:

@@ -15,6 +15,7 @@ from lms.certification.dashboard import FUNNEL_STEPS, Dashboard, Filters, bar_ch
 from lms.csvexport import csv_bytes
 from lms.datefilter import date_arg, invalid_filter_page
 from lms.enrolment.statements import ROLE_LABELS
+from lms.numbers import format_number
 
 bp = Blueprint("dashboard", __name__, url_prefix="/team/dashboard")
 
@@ -41,7 +42,7 @@ def _filters() -> tuple[Filters, dict[str, str]]:
 
 
 def _number(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None else f"{value:.{digits}f}".replace(".", ",")
+    return format_number(value, digits, fixed=True)
 
 
 def table_rows(board: Dashboard, table: str) -> tuple[list[str], list[list[object]]]:

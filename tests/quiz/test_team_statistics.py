@@ -106,7 +106,7 @@ def test_statistics_match_a_population_with_known_answers(population):
 def test_statistics_page_shows_every_table_to_the_team(client, login_as, population):
     login_as("approver")
     page = client.get("/team/test/statistics").get_data(as_text=True)
-    assert "s-single" in page and "s-tf" in page and "0.50" in page and "1.00" in page
+    assert "s-single" in page and "s-tf" in page and "0,50" in page and "1,00" in page
     for table in ("questions", "options", "attempts"):
         assert f"/team/test/statistics?export={table}" in page
     assert client.get("/team/test/statistics?export=users").status_code == 404
