@@ -15,8 +15,10 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
+from lms.audit.labels import event_label
 from lms.config import DEFAULT_SECRET_KEY, DefaultConfig
 from lms.extensions import babel, csrf, db, login_manager, migrate
+from lms.numbers import format_number
 from lms.urls import RowIdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -200,6 +202,8 @@ def _register_hooks(app: Flask) -> None:
     # Globals, not context: imported macros (quiz/_question.html) see them too.
     app.add_template_global(_content_lang_attr, "content_lang_attr")
     app.add_template_filter(_in_content_lang, "in_content_lang")
+    app.add_template_filter(format_number, "number")
+    app.add_template_filter(event_label, "event_label")
 
     @app.before_request
     def _per_request_state() -> None:

@@ -11,6 +11,12 @@ from lms.auth.service import password_problem
 from lms.plaintext import has_control_characters
 
 
+def lf_newlines(value: str | None) -> str | None:
+    """A WTForms filter: browsers submit a line break as CRLF but count it as one character for
+    maxlength, so store LF and count the text as the person saw it."""
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 class ActionForm(FlaskForm):
     """A form with no fields: a button that changes state (it still carries the CSRF token)."""
 
@@ -50,4 +56,4 @@ class NewPasswordMixin:
             raise ValidationError(_l("The password must be at least 12 characters long."))
 
 
-__all__ = ["ActionForm", "Length", "NewPasswordMixin", "SingleLine"]
+__all__ = ["ActionForm", "Length", "NewPasswordMixin", "SingleLine", "lf_newlines"]

@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
-from flask import Blueprint, Response, current_app, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    render_template,
+    request,
+    stream_with_context,
+)
 from sqlalchemy import func, select
 
 from lms.auth.permissions import requires
 from lms.certification.service import STOCKHOLM
 from lms.csvexport import BOM, csv_text
+from lms.datefilter import date_arg, invalid_filter_page
 from lms.extensions import db
 from lms.models.audit import AuditEvent
 
@@ -38,14 +46,9 @@ CSV_HEADER = (
 )
 
 
-def _day(name: str) -> date | None:
-    try:
-        return date.fromisoformat((request.args.get(name) or "").strip())
-    except ValueError:
-        return None
-
-
-def _query():
+def _query(errors: dict[str, str]):
+    """The filtered entries; an invalid date is reported in `errors` and left out of the
+    filter (the other filters still apply)."""
     args = request.args
     stmt = select(AuditEvent)
     action = (args.get("action") or "").strip()
@@ -53,14 +56,15 @@ def _query():
         stmt = stmt.where(AuditEvent.action == action)
     actor = (args.get("actor") or "").strip()
     if actor:
-        stmt = stmt.where(AuditEvent.actor_label.ilike(f"%{actor}%"))
+        # autoescape: "%" and "_" typed in the field are characters, not wildcards
+        stmt = stmt.where(AuditEvent.actor_label.icontains(actor, autoescape=True))
     target = (args.get("target") or "").strip()
     if target:
         kind, _, ident = target.partition(":")
         stmt = stmt.where(AuditEvent.target_type == kind.strip())
         if ident.strip():
             stmt = stmt.where(AuditEvent.target_id == ident.strip())
-    start, end = _day("from"), _day("to")
+    start, end = date_arg(args, "from", errors), date_arg(args, "to", errors)
     if start:
         stmt = stmt.where(AuditEvent.at >= datetime.combine(start, time.min, STOCKHOLM))
     if end:
@@ -72,7 +76,8 @@ def _query():
 @requires("audit.view")
 def audit_log():
     size = current_app.config["AUDIT_PAGE_SIZE"]
-    stmt = _query()
+    errors: dict[str, str] = {}
+    stmt = _query(errors)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     pages = max(1, -(-total // size))
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
@@ -95,13 +100,17 @@ def audit_log():
         pages=pages,
         actions=actions,
         query=query,
-    )
+        errors=errors,
+    ), 422 if errors else 200
 
 
 @bp.route("/audit.csv")
 @requires("audit.view")
 def audit_csv():
-    stmt = _query().order_by(AuditEvent.seq)
+    errors: dict[str, str] = {}
+    stmt = _query(errors).order_by(AuditEvent.seq)
+    if errors:
+        return invalid_filter_page(errors)
 
     def rows() -> Iterator[bytes]:
         yield (BOM + csv_text([CSV_HEADER])).encode("utf-8")

@@ -6,8 +6,6 @@ Each export takes the same filters as the page and holds the same rows as the pa
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,7 +13,9 @@ from flask_babel import lazy_gettext as _l
 from lms.auth.permissions import requires
 from lms.certification.dashboard import FUNNEL_STEPS, Dashboard, Filters, bar_chart, build_dashboard
 from lms.csvexport import csv_bytes
+from lms.datefilter import date_arg, invalid_filter_page
 from lms.enrolment.statements import ROLE_LABELS
+from lms.numbers import format_number
 
 bp = Blueprint("dashboard", __name__, url_prefix="/team/dashboard")
 
@@ -32,25 +32,17 @@ STEP_LABELS = {
 TABLES = ("funnel", "organisations", "outcomes", "expiring")
 
 
-def _date_arg(name: str, errors: list[str]) -> date | None:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors.append(name)
-        return None
-
-
-def _filters() -> tuple[Filters, list[str]]:
-    errors: list[str] = []
+def _filters() -> tuple[Filters, dict[str, str]]:
+    """The page's filters and, per invalid date, why (the other filters still apply)."""
+    errors: dict[str, str] = {}
     organisation = (request.args.get("organisation") or "").strip() or None
-    return Filters(organisation, _date_arg("from", errors), _date_arg("to", errors)), errors
+    start = date_arg(request.args, "from", errors)
+    end = date_arg(request.args, "to", errors)
+    return Filters(organisation, start, end), errors
 
 
 def _number(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None else f"{value:.{digits}f}".replace(".", ",")
+    return format_number(value, digits, fixed=True)
 
 
 def table_rows(board: Dashboard, table: str) -> tuple[list[str], list[list[object]]]:
@@ -133,7 +125,7 @@ def export(table: str):
         abort(404)
     filters, errors = _filters()
     if errors:
-        abort(400)
+        return invalid_filter_page(errors)
     header, rows = table_rows(build_dashboard(filters), table)
     response = Response(csv_bytes(header, rows), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="dashboard-{table}.csv"'

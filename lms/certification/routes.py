@@ -25,9 +25,16 @@ from lms.models.user import User
 bp = Blueprint("certification", __name__)
 
 ERRORS = {
-    "not_awaiting_approval": _l("The person is not awaiting final approval (no undecided pass)."),
+    "not_awaiting_approval": _l(
+        "The person is not awaiting final approval: there is no undecided pass (it may have been "
+        "decided in another tab or by another approver). Nothing was changed."
+    ),
     "no_application": _l("The person has no approved application, so the role sought is unknown."),
-    "already_revoked": _l("The certification is already revoked."),
+    "already_revoked": _l(
+        "The certification has already been revoked (perhaps in another tab or by another "
+        "approver). Nothing was changed."
+    ),
+    "own_record": _l("You cannot decide on your own certification. Another approver must do it."),
 }
 
 
@@ -103,20 +110,33 @@ def candidates():
     return render_template("certification/candidates.html", candidates=service.candidates())
 
 
-@bp.route("/team/candidates/<int:user_id>")
-@requires("certification.decide")
-def candidate(user_id: int):
+def _candidate_page(
+    user: User,
+    status: int = 200,
+    problem: str | None = None,
+    send_back_form: ReasonForm | None = None,
+    revoke_form: ReasonForm | None = None,
+):
+    """The candidate's whole record; a refused action shows it again with its `problem` (a
+    state that changed meanwhile) or its invalid form, keeping what was typed."""
     from lms.course.service import progress_for
     from lms.quiz.service import attempts_of
 
-    user = db.get_or_404(User, user_id)
     application = service.application_of(user)
     send_backs = db.session.scalars(
         select(SendBack).where(SendBack.user_id == user.id).order_by(SendBack.decided_at)
     ).all()
+
+    def revoke_form_for(cert: Certification) -> ReasonForm:
+        form = ReasonForm(prefix=f"revoke{cert.id}", formdata=None)
+        if revoke_form is not None and revoke_form.reason.id == form.reason.id:
+            return revoke_form  # the one that was refused, with what was typed
+        return form
+
     return render_template(
         "certification/candidate.html",
         person=user,
+        own_record=user.id == current_user.id,
         application=application,
         statements=statements_for(application.role_sought) if application else {},
         role_label=role_label,
@@ -126,14 +146,28 @@ def candidate(user_id: int):
         certifications=service.certifications_of(user),
         send_backs=send_backs,
         today=service.today(),
-        decision_form=ActionForm(),
-        send_back_form=ReasonForm(prefix="send_back"),
-        revoke_form=lambda cert: ReasonForm(prefix=f"revoke{cert.id}", formdata=None),
-    )
+        decision_form=ActionForm(formdata=None),
+        send_back_form=send_back_form or ReasonForm(prefix="send_back", formdata=None),
+        revoke_form=revoke_form_for,
+        problem=problem,
+        invalid_form=send_back_form or revoke_form,
+    ), status
 
 
-def _back_to(user_id: int, status: int = 302):
-    return redirect(url_for("certification.candidate", user_id=user_id)), status
+@bp.route("/team/candidates/<int:user_id>")
+@requires("certification.decide")
+def candidate(user_id: int):
+    return _candidate_page(db.get_or_404(User, user_id))
+
+
+def _refused(user: User, exc: service.CertificationError, **forms: ReasonForm):
+    db.session.rollback()
+    status = 403 if exc.code == "own_record" else 409
+    return _candidate_page(user, status, problem=str(ERRORS.get(exc.code, exc.code)), **forms)
+
+
+def _back_to(user_id: int):
+    return redirect(url_for("certification.candidate", user_id=user_id))
 
 
 @bp.route("/team/candidates/<int:user_id>/approve", methods=["POST"])
@@ -145,8 +179,7 @@ def approve(user_id: int):
     try:
         cert = service.approve(user, current_user)
     except service.CertificationError as exc:
-        flash(str(ERRORS.get(exc.code, exc.code)), "error")
-        return _back_to(user.id, 409)
+        return _refused(user, exc)
     flash(
         _(
             "%(name)s is approved as %(role)s. Verification code: %(code)s.",
@@ -165,13 +198,11 @@ def send_back(user_id: int):
     user = db.get_or_404(User, user_id)
     form = ReasonForm(prefix="send_back")
     if not form.validate_on_submit():
-        flash(_("Give a reason."), "error")
-        return _back_to(user.id, 422)
+        return _candidate_page(user, 422, send_back_form=form)
     try:
         row = service.send_back(user, current_user, form.reason.data)
     except service.CertificationError as exc:
-        flash(str(ERRORS.get(exc.code, exc.code)), "error")
-        return _back_to(user.id, 409)
+        return _refused(user, exc, send_back_form=form)
     if row.test_reopened:
         flash(
             _("Sent back. The candidate has been told why, and the test is open again."), "success"
@@ -207,15 +238,14 @@ def revoke(cert_id: int):
     cert = db.session.get(Certification, cert_id)
     if cert is None:
         abort(404)
+    holder = db.get_or_404(User, cert.user_id)
     form = ReasonForm(prefix=f"revoke{cert.id}")
     if not form.validate_on_submit():
-        flash(_("Give a reason."), "error")
-        return _back_to(cert.user_id, 422)
+        return _candidate_page(holder, 422, revoke_form=form)
     try:
         service.revoke(cert, current_user, form.reason.data)
     except service.CertificationError as exc:
-        flash(str(ERRORS.get(exc.code, exc.code)), "error")
-        return _back_to(cert.user_id, 409)
+        return _refused(holder, exc, revoke_form=form)
     flash(
         _(
             "The certification %(code)s is revoked and the holder has been told why.",

@@ -173,6 +173,12 @@ def find_by_code(code: str) -> Certification | None:
 # -- decisions ----------------------------------------------------------------------------------
 
 
+def _refuse_own_record(holder_id: int, approver: Any) -> None:
+    """Separation of duties: nobody approves, sends back or revokes their own certification."""
+    if approver is not None and getattr(approver, "id", None) == holder_id:
+        raise CertificationError("own_record")
+
+
 def _new_code() -> str:
     while True:
         code = generate_code()
@@ -185,6 +191,7 @@ def approve(user: User, approver: User, now: datetime | None = None) -> Certific
     for the same role; the holder is mailed."""
     from lms.quiz import service as quiz_service
 
+    _refuse_own_record(user.id, approver)
     now = now or utcnow()
     attempt = pending_attempt(user)
     if attempt is None or not quiz_service.awaiting_final_approval(user):
@@ -264,6 +271,7 @@ def send_back(user: User, approver: User, reason: str, now: datetime | None = No
     feature offers it)."""
     if not reason.strip():
         raise ValueError("a reason is required")
+    _refuse_own_record(user.id, approver)
     attempt = pending_attempt(user)
     if attempt is None:
         raise CertificationError("not_awaiting_approval")
@@ -295,6 +303,7 @@ def send_back(user: User, approver: User, reason: str, now: datetime | None = No
 def revoke(cert: Certification, approver: User, reason: str, now: datetime | None = None) -> None:
     if not reason.strip():
         raise ValueError("a reason is required")
+    _refuse_own_record(cert.user_id, approver)
     now = now or utcnow()
     if cert.revoked_at is not None:
         raise CertificationError("already_revoked")

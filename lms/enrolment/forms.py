@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from lms.enrolment.service import valid_hsa_id
 from lms.enrolment.statements import ROLE_LABELS
-from lms.forms_common import SingleLine
+from lms.forms_common import SingleLine, lf_newlines
 from lms.models.enrolment import RoleSought
 
 
@@ -80,6 +80,7 @@ class ApplicationForm(FlaskForm):
     )
     message = TextAreaField(
         _l("Anything else we should know"),
+        filters=[lf_newlines],
         validators=[Optional(), Length(max=2000, message=_l("At most 2,000 characters."))],
     )
 
@@ -182,11 +183,26 @@ class WithdrawForm(FlaskForm):
     )
 
 
+REASON_MAX_LENGTH = 2000
+
+
 class ReasonForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason"),
-        validators=[DataRequired(message=_l("Give a reason.")), Length(max=2000)],
+        filters=[lf_newlines],
+        validators=[
+            DataRequired(message=_l("Give a reason.")),
+            Length(
+                max=REASON_MAX_LENGTH,
+                message=_l(
+                    "The reason can be at most 2,000 characters long. Shorten it and try again."
+                ),
+            ),
+        ],
         description=_l("The candidate sees this reason in the email."),
+        # the same limit in the browser, which counts a line break as one character like the
+        # filter above
+        render_kw={"maxlength": REASON_MAX_LENGTH},
     )
 
 

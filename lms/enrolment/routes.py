@@ -46,8 +46,27 @@ TRANSITION_MESSAGES = {
     ),
 }
 
+# A decided application refuses every change: say what happened rather than why the action
+# would need another state (the usual cause is a second tab or another approver).
+DECIDED_MESSAGES = {
+    ApplicationState.APPROVED.value: _l(
+        "The application has already been approved (perhaps in another tab or by another "
+        "approver). Nothing was changed."
+    ),
+    ApplicationState.REJECTED.value: _l(
+        "The application has already been rejected (perhaps in another tab or by another "
+        "approver). Nothing was changed."
+    ),
+    ApplicationState.WITHDRAWN.value: _l(
+        "The application has already been withdrawn (perhaps in another tab or by another "
+        "approver). Nothing was changed."
+    ),
+}
 
-def _transition_message(code: str) -> str:
+
+def _transition_message(code: str, app: Application | None = None) -> str:
+    if app is not None and app.state in DECIDED_MESSAGES:
+        return str(DECIDED_MESSAGES[app.state])
     if code in TRANSITION_MESSAGES:
         return str(TRANSITION_MESSAGES[code])
     return _("That change is not possible in the application's current state.")
@@ -256,10 +275,15 @@ def queue():
     )
 
 
-@bp.route("/team/applications/<int:app_id>")
-@requires("enrolment.review")
-def detail(app_id: int):
-    app = db.get_or_404(Application, app_id)
+def _detail_page(
+    app: Application,
+    status: int = 200,
+    problem: str | None = None,
+    reject_form: ReasonForm | None = None,
+    withdraw_form: ReasonForm | None = None,
+):
+    """The application page; a refused action shows it again with its `problem` (a state that
+    changed meanwhile) or its invalid form, keeping what was typed."""
     history = db.session.scalars(
         select(AuditEvent)
         .where(AuditEvent.target_type == "application", AuditEvent.target_id == str(app.id))
@@ -271,21 +295,28 @@ def detail(app_id: int):
         history=history,
         role_label=ROLE_LABELS[app.role_sought],
         statements=statements_for(app.role_sought),
-        reject_form=ReasonForm(prefix="reject"),
-        withdraw_form=ReasonForm(prefix="withdraw"),
-        decision_form=ActionForm(),
+        reject_form=reject_form or ReasonForm(prefix="reject", formdata=None),
+        withdraw_form=withdraw_form or ReasonForm(prefix="withdraw", formdata=None),
+        decision_form=ActionForm(formdata=None),
         attestation_expired=service.attestation_expired(app),
         final=service.is_final(app),
-    )
+        problem=problem,
+    ), status
 
 
-def _decide(app_id: int, action) -> object:
-    app = db.get_or_404(Application, app_id)
+@bp.route("/team/applications/<int:app_id>")
+@requires("enrolment.review")
+def detail(app_id: int):
+    return _detail_page(db.get_or_404(Application, app_id))
+
+
+def _decide(app: Application, action, **forms: ReasonForm) -> object:
     try:
         message = action(app)
     except service.TransitionError as exc:
-        flash(_transition_message(exc.code), "error")
-        return redirect(url_for("enrolment.detail", app_id=app.id)), 409
+        db.session.rollback()
+        db.session.refresh(app)
+        return _detail_page(app, 409, problem=_transition_message(exc.code, app), **forms)
     flash(message, "success")
     return redirect(url_for("enrolment.detail", app_id=app.id))
 
@@ -300,16 +331,16 @@ def approve(app_id: int):
         service.approve(app, current_user)
         return _("The application is approved and the candidate has been sent an invitation.")
 
-    return _decide(app_id, act)
+    return _decide(db.get_or_404(Application, app_id), act)
 
 
 def _reason_action(app_id: int, prefix: str, act):
     app = db.get_or_404(Application, app_id)
     form = ReasonForm(prefix=prefix)
+    forms = {f"{prefix}_form": form}
     if not form.validate_on_submit():
-        flash(_("Give a reason."), "error")
-        return redirect(url_for("enrolment.detail", app_id=app.id) + f"#{prefix}"), 422
-    return _decide(app_id, lambda a: act(a, form.reason.data))
+        return _detail_page(app, 422, **forms)
+    return _decide(app, lambda a: act(a, form.reason.data), **forms)
 
 
 @bp.route("/team/applications/<int:app_id>/reject", methods=["POST"])

@@ -19,6 +19,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -114,7 +115,7 @@ def _form_state(snapshot: dict[str, Any], response: Any) -> dict[str, Any]:
     if kind == "truefalse":
         return {"keys": {"true" if response else "false"}}
     if kind == "numeric":
-        return {"text": f"{response:g}".replace(".", ",")}
+        return {"text": format_decimal(response, format="0.######")}  # the locale's decimal sign
     if kind == "matching":
         return {"matches": dict(response)}
     if kind == "ordering":

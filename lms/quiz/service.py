@@ -30,6 +30,7 @@ from lms.models.quiz import (
     TestReopening,
 )
 from lms.models.types import UTCDateTime, utcnow
+from lms.models.user import User
 from lms.quiz.bank import DrawError, ResponseError, TestDefinition, draw_attempt
 from lms.quiz.bank import normalise_response as _normalise
 from lms.quiz.bank import score as _score
@@ -517,18 +518,44 @@ def expire_overdue(now: datetime | None = None) -> int:
     return len(ids)
 
 
-def grant_extra_time(
+class ExtraTimeRefused(QuizError):
+    """`reason` "own_record": nobody sets their own extra time (separation of duties)."""
+
+
+def extra_minutes_by_user() -> dict[int, int]:
+    """Everyone's current extra minutes (the sum of their rows), in one query."""
+    rows = db.session.execute(
+        select(ExtraTime.user_id, func.sum(ExtraTime.minutes)).group_by(ExtraTime.user_id)
+    ).all()
+    return {user_id: int(total or 0) for user_id, total in rows}
+
+
+def set_extra_time(
     approver: Any, user: Any, minutes: int, reason: str, now: datetime | None = None
-) -> ExtraTime:
-    """Give `user` `minutes` more on every attempt, including the one running now."""
+) -> ExtraTime | None:
+    """Make `user`'s extra time on every attempt `minutes` in total (0 removes it).
+
+    A row holds the change from the previous total, so the sum stays the total and a repeated
+    submit of the same value changes nothing (returns None). A raise also extends the attempt
+    running now; a cut applies from the next attempt (time already promised is not taken back).
+    """
     now = now or utcnow()
-    if not 1 <= minutes <= MAX_EXTRA_MINUTES:
-        raise ValueError(f"minutes must be 1..{MAX_EXTRA_MINUTES}")
+    if not 0 <= minutes <= MAX_EXTRA_MINUTES:
+        raise ValueError(f"minutes must be 0..{MAX_EXTRA_MINUTES}")
     if not reason.strip():
         raise ValueError("a reason is required")
+    if approver is not None and approver.id == user.id:
+        raise ExtraTimeRefused("own_record")
+    # Serialise concurrent changes for this person (PostgreSQL; SQLite writes one at a time).
+    db.session.execute(select(User.id).where(User.id == user.id).with_for_update())
+    before = extra_minutes_for(user)
+    change = minutes - before
+    if change == 0:
+        db.session.rollback()
+        return None
     grant = ExtraTime(
         user_id=user.id,
-        minutes=minutes,
+        minutes=change,
         granted_by_id=approver.id,
         reason=reason.strip(),
         granted_at=now,
@@ -536,7 +563,7 @@ def grant_extra_time(
     db.session.add(grant)
     extended = False
     current = open_attempt(user)
-    if current is not None and current.deadline_at >= now:
+    if change > 0 and current is not None and current.deadline_at >= now:
         extended = (
             db.session.execute(
                 update(Attempt)
@@ -546,8 +573,8 @@ def grant_extra_time(
                     Attempt.deadline_at == current.deadline_at,
                 )
                 .values(
-                    deadline_at=current.deadline_at + timedelta(minutes=minutes),
-                    extra_minutes=current.extra_minutes + minutes,
+                    deadline_at=current.deadline_at + timedelta(minutes=change),
+                    extra_minutes=current.extra_minutes + change,
                 )
                 .execution_options(synchronize_session=False)
             ).rowcount
@@ -558,7 +585,12 @@ def grant_extra_time(
         actor=approver,
         target_type="user",
         target_id=user.id,
-        details={"minutes": minutes, "reason": reason.strip(), "open_attempt_extended": extended},
+        details={
+            "minutes": minutes,
+            "previous_minutes": before,
+            "reason": reason.strip(),
+            "open_attempt_extended": extended,
+        },
     )
     db.session.commit()
     return grant

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -12,10 +13,11 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from lms.auth.permissions import requires
 from lms.extensions import db
+from lms.forms_common import lf_newlines
 from lms.models.quiz import ExtraTime
 from lms.models.user import Role, User, UserRole
 from lms.quiz import service
@@ -26,6 +28,7 @@ from lms.quiz.statistics import build_statistics, table_csv
 bp = Blueprint("quiz_team", __name__, url_prefix="/team/test")
 
 CSV_TABLES = ("questions", "options", "attempts")
+OWN_RECORD = _l("You cannot set your own extra time. Ask another member of the team.")
 FLAG_LABELS = {
     "too_easy": _l("Too easy"),
     "too_hard": _l("Too hard"),
@@ -65,25 +68,50 @@ def statistics():
 
 class ExtraTimeForm(FlaskForm):
     user_id = SelectField(
-        _l("Trainee"), coerce=int, validators=[InputRequired(message=_l("Choose a trainee."))]
+        _l("Trainee"),
+        coerce=int,
+        validate_choice=False,  # validate_user_id says why a choice is refused
+        validators=[InputRequired(message=_l("Choose a trainee."))],
     )
     minutes = IntegerField(
-        _l("Extra minutes"),
-        description=_l("Added to every attempt, including one in progress."),
+        _l("Extra minutes in total"),
+        description=_l(
+            "0 to %(max)d. Replaces the trainee's earlier extra time (0 removes it). A raise "
+            "also applies to an attempt in progress.",
+            max=service.MAX_EXTRA_MINUTES,
+        ),
         validators=[
             InputRequired(message=_l("Enter the number of minutes.")),
             NumberRange(
-                min=1,
+                min=0,
                 max=service.MAX_EXTRA_MINUTES,
-                message=_l("Enter 1 to %(max)d minutes.", max=service.MAX_EXTRA_MINUTES),
+                message=_l("Enter 0 to %(max)d minutes.", max=service.MAX_EXTRA_MINUTES),
             ),
         ],
     )
     reason = TextAreaField(
         _l("Reason"),
         description=_l("For example the accommodation the trainee asked for."),
+        filters=[lf_newlines],
         validators=[DataRequired(message=_l("Give a reason.")), Length(max=1000)],
+        render_kw={"maxlength": 1000},
     )
+
+    def __init__(self, trainees: list[User], me: User, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.me = me
+        self.trainee_ids = {u.id for u in trainees}
+        if me.id in self.trainee_ids:
+            self.user_id.description = OWN_RECORD  # why you are not in the list
+        self.user_id.choices = [
+            SelectChoice(u.id, f"{u.name} <{u.email}>") for u in trainees if u.id != me.id
+        ]
+
+    def validate_user_id(self, field) -> None:
+        if field.data == self.me.id:
+            raise ValidationError(OWN_RECORD)
+        if field.data not in self.trainee_ids:
+            raise ValidationError(_l("Choose a trainee."))
 
 
 def _trainees() -> list[User]:
@@ -97,38 +125,60 @@ def _trainees() -> list[User]:
     )
 
 
+@dataclass(frozen=True)
+class ExtraTimeRow:
+    """A trainee's current extra time and its latest change."""
+
+    user: User
+    minutes: int
+    latest: ExtraTime
+
+
+def _current_extra_time(trainees: list[User]) -> list[ExtraTimeRow]:
+    totals = service.extra_minutes_by_user()
+    latest: dict[int, ExtraTime] = {}
+    for row in db.session.scalars(select(ExtraTime).order_by(ExtraTime.granted_at, ExtraTime.id)):
+        latest[row.user_id] = row
+    return [
+        ExtraTimeRow(u, totals[u.id], latest[u.id]) for u in trainees if totals.get(u.id, 0) > 0
+    ]
+
+
 @bp.route("/extra-time", methods=["GET", "POST"])
 @requires("quiz.manage")
 def extra_time():
     trainees = _trainees()
-    form = ExtraTimeForm()
-    form.user_id.choices = [SelectChoice(u.id, f"{u.name} <{u.email}>") for u in trainees]
+    form = ExtraTimeForm(trainees, current_user)
+    status = 200
     if form.validate_on_submit():
-        trainee = db.session.get(User, form.user_id.data)
-        if trainee is None or not trainee.has_role(Role.TRAINEE):
-            abort(404)
-        service.grant_extra_time(current_user, trainee, form.minutes.data, form.reason.data)
-        flash(
-            _(
-                "%(name)s now has %(num)d extra minutes on the test.",
-                name=trainee.name,
-                num=service.extra_minutes_for(trainee),
-            ),
-            "success",
-        )
-        return redirect(url_for(".extra_time"))
-    grants = list(db.session.scalars(select(ExtraTime).order_by(ExtraTime.granted_at.desc())))
+        trainee = db.get_or_404(User, form.user_id.data)
+        try:
+            service.set_extra_time(current_user, trainee, form.minutes.data, form.reason.data)
+        except service.ExtraTimeRefused:
+            form.user_id.errors = [str(OWN_RECORD)]
+        else:
+            flash(
+                _(
+                    "%(name)s now has %(num)d extra minutes on the test.",
+                    name=trainee.name,
+                    num=service.extra_minutes_for(trainee),
+                ),
+                "success",
+            )
+            return redirect(url_for(".extra_time"))
+    if form.is_submitted():
+        status = 422
+    rows = _current_extra_time(trainees)
     names = {
         u.id: u
         for u in db.session.scalars(
-            select(User).where(
-                User.id.in_(
-                    {g.user_id for g in grants}
-                    | {g.granted_by_id for g in grants if g.granted_by_id}
-                )
-            )
+            select(User).where(User.id.in_({r.latest.granted_by_id for r in rows} - {None}))
         )
     }
     return render_template(
-        "quiz/team_extra_time.html", form=form, grants=grants, users=names, when=when
-    )
+        "quiz/team_extra_time.html",
+        form=form,
+        rows=rows,
+        users=names,
+        when=when,
+    ), status

@@ -78,3 +78,18 @@ def test_csv_export_holds_the_filtered_entries_with_their_hashes(app, client, lo
         )
     )
     assert evil[1][2] == "'=cmd|' /C calc'!A0"
+
+
+def test_entries_show_a_readable_label_and_keep_the_code(app, client, login_as):
+    _events(1, action="certification.revoked")
+    _events(1, action="custom.unknown")
+    login_as("admin")
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert (
+        'Godkännandet återkallat<br><code class="event-code">certification.revoked</code>' in page
+    )
+    assert '<code class="event-code">custom.unknown</code>' in page
+    assert (
+        '<option value="certification.revoked" >Godkännandet återkallat (certification.revoked)'
+        in page
+    )

@@ -216,3 +216,13 @@ def test_dashboard_queries_do_not_grow_with_the_population(app, client, approver
     assert small <= 12
     board = dashboard.build_dashboard(dashboard.Filters())
     assert board.funnel["applied"] == 200 and board.funnel["certified"] == 133
+
+
+def test_numbers_follow_the_interface_language(app, client, population, approver, login_user):
+    login_user(approver)
+    swedish = client.get("/team/dashboard").get_data(as_text=True)
+    assert "<td>60,0</td>" in swedish and "<td>1,33</td>" in swedish
+    client.post("/locale/en", data={"next": "/"})
+    english = client.get("/team/dashboard").get_data(as_text=True)
+    assert "<td>100.0</td>" in english and "<td>1.33</td>" in english
+    assert "100,0" not in english and "1,33" not in english

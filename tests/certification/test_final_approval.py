@@ -123,3 +123,16 @@ def test_trainees_cannot_decide(app, client, candidate, login_user):
     login_user(candidate)
     assert client.post(f"/team/candidates/{candidate.id}/approve").status_code == 403
     assert client.get("/team/candidates").status_code == 403
+
+
+def test_scores_are_shown_in_the_interface_language(app, client, candidate, approver, login_user):
+    login_user(approver)
+    page = client.get(f"/team/candidates/{candidate.id}").get_data(as_text=True)
+    assert "9 / 10 (90 %)" in page and "9.0" not in page
+    add_attempt(candidate, percent=95.0, passed=False)
+    db.session.commit()
+    page = client.get(f"/team/candidates/{candidate.id}").get_data(as_text=True)
+    assert "9,5 / 10 (95 %)" in page
+    client.post("/locale/en", data={"next": "/"})
+    page = client.get(f"/team/candidates/{candidate.id}").get_data(as_text=True)
+    assert "9.5 / 10 (95 %)" in page

@@ -229,7 +229,16 @@ def test_detail_page_shows_whole_history(app, client, login_as):
     row = service.submit_application(_input())
     login_as("approver")
     html = client.get(f"/team/applications/{row.id}").data.decode()
-    assert "enrolment.submitted" in html and "enrolment.attestation_requested" in html
+    assert "Ansökan inskickad" in html and "Intyg begärt från chefen" in html
+    assert "enrolment.submitted" not in html
+
+
+def test_event_labels_fall_back_to_the_code(app):
+    from lms.audit.labels import event_label
+
+    with app.test_request_context():
+        assert event_label("enrolment.approved") == "Ansökan godkänd"
+        assert event_label("something.new") == "something.new"
 
 
 @pytest.mark.parametrize("field", ["name", "organisation", "manager_name"])

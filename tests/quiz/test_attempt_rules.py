@@ -122,7 +122,7 @@ def test_quiz_expire_command_grades_overdue_attempts(trainee, runner, monkeypatc
 def test_extra_time_extends_the_open_attempt_and_every_later_one(trainee, approver):
     attempt = start(trainee)
     deadline = attempt.deadline_at
-    service.grant_extra_time(approver, trainee, 20, "dyslexi", now=T0 + timedelta(minutes=1))
+    service.set_extra_time(approver, trainee, 20, "dyslexi", now=T0 + timedelta(minutes=1))
     db.session.expire_all()
     attempt = db.session.get(Attempt, attempt.id)
     assert attempt.deadline_at == deadline + timedelta(minutes=20)

@@ -1,0 +1,50 @@
+"""Date filters in query strings (the dashboard, the audit log and their CSV exports): one
+parser, one range and one set of messages, so a bad date is reported instead of ignored or
+crashing a query (dates near year 1 or 9999 overflow when turned into times)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+
+from flask import render_template
+from flask_babel import gettext as _
+
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # fromisoformat also takes 20250331 and weeks
+
+
+def date_arg(args: Mapping[str, str], name: str, errors: dict[str, str]) -> date | None:
+    """The day in `args[name]`, or None when it is empty or invalid (then `errors[name]` says
+    why, in the current language)."""
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        if not _ISO_DAY.fullmatch(raw):
+            raise ValueError(raw)
+        day = date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = _("Enter the date as YYYY-MM-DD, for example 2025-03-31.")
+        return None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        errors[name] = _(
+            "Enter a date from %(first)s to %(last)s.",
+            first=FIRST_DAY.isoformat(),
+            last=LAST_DAY.isoformat(),
+        )
+        return None
+    return day
+
+
+def invalid_filter_page(errors: dict[str, str]):
+    """The answer to a CSV export with an invalid date: 400 with the reasons, not a file that
+    silently ignores the date."""
+    return render_template(
+        "errors/error.html",
+        code=400,
+        title=_("The filter is not valid"),
+        message=" ".join(f"{name}: {message}" for name, message in errors.items()),
+    ), 400

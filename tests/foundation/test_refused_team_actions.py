@@ -1,0 +1,75 @@
+"""A refused decision on an application shows the page again with a 4xx status, the specific
+message and what was typed (a redirect with 409/422 is not followed by browsers)."""
+
+from __future__ import annotations
+
+import io
+
+from lms.enrolment import service
+from lms.models import Application
+from tests.foundation.test_enrolment_states import VALID_PDF, _input
+
+
+def _attested():
+    row = service.submit_application(_input())
+    service.attest_by_upload(row, io.BytesIO(VALID_PDF), "intyg.pdf")
+    return row
+
+
+def test_second_approval_from_a_stale_tab_shows_the_page_with_409_and_why(app, client, login_as):
+    row = _attested()
+    login_as("approver")
+    assert client.post(f"/team/applications/{row.id}/approve").status_code == 302
+    response = client.post(f"/team/applications/{row.id}/approve")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Redirecting" not in html and 'role="alert"' in html
+    assert "Ansökan är redan godkänd" in html
+
+
+def test_reason_of_only_spaces_is_refused_on_the_page_with_422(app, client, login_as):
+    row = service.submit_application(_input())
+    login_as("approver")
+    response = client.post(f"/team/applications/{row.id}/reject", data={"reject-reason": "   "})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'role="alert"' in html and "Ange en motivering." in html
+    assert 'href="#reject-reason"' in html
+    assert Application.query.one().state == "awaiting_attestation"
+
+
+def test_reason_is_counted_with_line_breaks_as_one_character_like_the_browser(
+    app, client, login_as
+):
+    row = service.submit_application(_input())
+    login_as("approver")
+    # 2,000 characters in the browser (500 lines), 2,499 as submitted with CRLF
+    reason = "\r\n".join(["rad"] * 500) + "!"
+    response = client.post(f"/team/applications/{row.id}/reject", data={"reject-reason": reason})
+    assert response.status_code == 302
+    assert Application.query.one().decision_reason == reason.replace("\r\n", "\n")
+
+
+def test_too_long_reason_says_so_and_keeps_the_text(app, client, login_as):
+    row = service.submit_application(_input())
+    login_as("approver")
+    reason = "\r\n".join(["rad"] * 500) + "!!"  # 2,001 in the browser
+    response = client.post(f"/team/applications/{row.id}/reject", data={"reject-reason": reason})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "högst 2 000 tecken" in html and "Ange en motivering." not in html
+    assert "rad\nrad" in html and "!!</textarea>" in html
+    assert 'maxlength="2000"' in html
+    assert Application.query.one().state == "awaiting_attestation"
+
+
+def test_withdraw_from_a_stale_tab_explains_that_it_is_already_decided(app, client, login_as):
+    row = service.submit_application(_input())
+    login_as("approver")
+    client.post(f"/team/applications/{row.id}/reject", data={"reject-reason": "Fel enhet"})
+    response = client.post(
+        f"/team/applications/{row.id}/withdraw", data={"withdraw-reason": "Sökanden ångrar sig"}
+    )
+    assert response.status_code == 409
+    assert "Ansökan är redan avslagen" in response.get_data(as_text=True)
+    assert Application.query.one().state == "rejected"
