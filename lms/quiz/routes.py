@@ -6,8 +6,10 @@ lesson ids stay on the server until the attempt is graded.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from babel.numbers import get_decimal_symbol
 from flask import (
     Blueprint,
     Response,
@@ -19,6 +21,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -106,6 +109,15 @@ def start():
     return redirect(url_for(".attempt_page"))
 
 
+def number_as_typed(value: float) -> str:
+    """A saved number as the trainee could have typed it: every digit, no exponent, no digit
+    grouping, the locale's decimal sign (the answer parser reads it back to the same value)."""
+    text = format(Decimal(repr(float(value))), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", get_decimal_symbol(get_locale()))
+
+
 def _form_state(snapshot: dict[str, Any], response: Any) -> dict[str, Any]:
     """The saved answer in the shape the form fields need (the trainee's own choices only)."""
     kind = snapshot["type"]
@@ -114,7 +126,7 @@ def _form_state(snapshot: dict[str, Any], response: Any) -> dict[str, Any]:
     if kind == "truefalse":
         return {"keys": {"true" if response else "false"}}
     if kind == "numeric":
-        return {"text": f"{response:g}".replace(".", ",")}
+        return {"text": number_as_typed(response)}
     if kind == "matching":
         return {"matches": dict(response)}
     if kind == "ordering":
