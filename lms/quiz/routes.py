@@ -19,6 +19,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -141,6 +142,7 @@ def attempt_page():
     if attempt is None:
         return redirect(url_for(".result"))
     saved = {a.position: a for a in attempt.answers}
+    notice = session.pop(_NOTICE, None) or {}
     questions = []
     for position, snapshot in enumerate(attempt.questions, start=1):
         answer = saved.get(position)
@@ -157,8 +159,11 @@ def attempt_page():
                     **_form_state(snapshot, response),
                 },
                 "answered": response not in (None, [], {}),
+                "notice": notice if notice.get("position") == position else None,
             }
         )
+        if questions[-1]["notice"] and "typed" in notice:
+            questions[-1]["state"]["text"] = notice["typed"]  # what was refused, to correct
     page = render_template(
         "quiz/attempt.html",
         attempt=attempt,
@@ -168,6 +173,18 @@ def attempt_page():
         form=ActionForm(),
     )
     return _no_store(make_response(page))
+
+
+_NOTICE = "quiz_notice"
+
+
+def _notice_at(position: int, category: str, message: str, typed: str | None = None) -> None:
+    """A message for the page to show inside question `position`'s form: without JavaScript a
+    save returns to #q<position>, where a flash at the top of the page would be out of view."""
+    notice = {"position": position, "category": category, "message": message}
+    if typed is not None:
+        notice["typed"] = typed[:200]
+    session[_NOTICE] = notice
 
 
 def _wants_json() -> bool:
@@ -200,7 +217,7 @@ def save_answer():
         )
         if _wants_json():
             return _json("invalid", message, 422)
-        flash(message, "error")
+        _notice_at(position, "error", message, typed=request.form.get(f"q{position}-answer"))
         return redirect(url_for(".attempt_page", _anchor=f"q{position}"))
     if _wants_json():
         return _json(
@@ -210,7 +227,7 @@ def save_answer():
             announcement=_("Question %(num)d: saved.", num=position),
             remaining_seconds=remaining_seconds(attempt),
         )
-    flash(_("Your answer to question %(num)d is saved.", num=position), "success")
+    _notice_at(position, "success", _("Your answer to question %(num)d is saved.", num=position))
     return redirect(url_for(".attempt_page", _anchor=f"q{position}"))
 
 

@@ -318,3 +318,37 @@ def test_a_saved_number_is_shown_again_exactly_as_a_number_the_parser_reads_back
             shown_en
         )
         client.post("/locale/sv", data={"next": "/"})
+
+
+def _question_html(page: str, position: int) -> str:
+    start = page.index(
+        f'<form method="post" action="/test/answer" class="quiz-question card" id="q{position}"'
+    )
+    return page[start : page.index("</form>", start)]
+
+
+def test_without_javascript_the_save_message_is_shown_in_the_question_returned_to(
+    client, login_as, course_done
+):
+    login_as("trainee")
+    _english(client)
+    attempt = _open(client)
+    client.post("/test/answer", data=form_for(attempt.questions[4], 5))
+    page = client.get("/test/attempt").get_data(as_text=True)
+    assert "Your answer to question 5 is saved." in _question_html(page, 5)
+    assert 'class="flashes"' not in page  # not (only) at the top, out of view
+    again = client.get("/test/attempt").get_data(as_text=True)
+    assert "Your answer to question 5 is saved." not in again  # shown once
+
+
+def test_without_javascript_a_refused_number_is_kept_with_the_error_at_its_question(
+    client, login_as, course_done
+):
+    login_as("trainee")
+    _english(client)
+    attempt = _open(client)
+    position, _snapshot = _with_question(attempt, "numeric")
+    client.post("/test/answer", data={"position": str(position), f"q{position}-answer": "tolv"})
+    question = _question_html(client.get("/test/attempt").get_data(as_text=True), position)
+    assert "could not be saved" in question and 'role="alert"' in question
+    assert 'value="tolv"' in question
