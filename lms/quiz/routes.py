@@ -35,7 +35,7 @@ from lms.models.types import utcnow
 from lms.quiz import service
 from lms.quiz.bank import public_view
 from lms.quiz.markup import markdown_html
-from lms.quiz.messages import reason_message, when
+from lms.quiz.messages import handed_in_automatically, reason_message, when
 from lms.quiz.results import category_results, review_items
 
 bp = Blueprint("quiz", __name__, url_prefix="/test")
@@ -169,7 +169,7 @@ def attempt_page():
         attempt=attempt,
         questions=questions,
         remaining=remaining_seconds(attempt),
-        when=when,
+        handed_in_automatically=handed_in_automatically,
         form=ActionForm(),
     )
     return _no_store(make_response(page))
@@ -252,7 +252,7 @@ def submit():
         unanswered=_unanswered(attempt),
         remaining=remaining_seconds(attempt),
         form=form,
-        when=when,
+        handed_in_automatically=handed_in_automatically,
     )
     return _no_store(make_response(page))
 

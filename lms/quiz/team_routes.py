@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -109,10 +109,11 @@ def extra_time():
             abort(404)
         service.grant_extra_time(current_user, trainee, form.minutes.data, form.reason.data)
         flash(
-            _(
+            ngettext(
+                "%(name)s now has %(num)d extra minute on the test.",
                 "%(name)s now has %(num)d extra minutes on the test.",
+                service.extra_minutes_for(trainee),
                 name=trainee.name,
-                num=service.extra_minutes_for(trainee),
             ),
             "success",
         )
