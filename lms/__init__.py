@@ -7,13 +7,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, render_template, request, session
-from flask_babel import gettext as _
+from flask import Flask, g, request, session
 from flask_babel import refresh as babel_refresh
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 from markupsafe import Markup
-from werkzeug.exceptions import HTTPException
 
 from lms.audit.labels import event_label
 from lms.config import DEFAULT_SECRET_KEY, DefaultConfig
@@ -223,30 +220,9 @@ def _register_hooks(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
         return response
 
-    @app.errorhandler(CSRFError)
-    def _csrf_error(exc: CSRFError):
-        return render_template(
-            "errors/error.html",
-            code=400,
-            title=_("The form has expired"),
-            message=_("Reload the page and send the form again."),
-        ), 400
+    from lms.errors import register_error_handlers
 
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException):
-        titles = {
-            403: _("You do not have access to this page"),
-            404: _("The page was not found"),
-            410: _("The link no longer works"),
-            413: _("The file is too large"),
-            429: _("Too many attempts"),
-        }
-        return render_template(
-            "errors/error.html",
-            code=exc.code,
-            title=titles.get(exc.code or 500, exc.name),
-            message="",
-        ), exc.code or 500
+    register_error_handlers(app)
 
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)

@@ -11,7 +11,7 @@ from lms.auth.tokens import TokenError
 from lms.forms_common import ActionForm
 from lms.mail import deliver
 from lms.models.token import TokenPurpose
-from lms.urls import safe_next
+from lms.urls import redirect_target
 
 bp = Blueprint("auth", __name__)
 
@@ -44,7 +44,9 @@ def login():
         result = service.authenticate(form.email.data, form.password.data, request.remote_addr)
         if result.user is not None:
             login_user(result.user)
-            return redirect(safe_next(request.args.get("next")) or home_for(result.user))
+            # `next` may be an action (a POST) whose session ran out: open its page instead.
+            home = home_for(result.user)
+            return redirect(redirect_target(request.args.get("next"), home=home))
         messages = {
             "invalid": _("The email address or the password is wrong."),
             "locked": _(

@@ -12,6 +12,7 @@ count.
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -58,10 +59,25 @@ def generate_code() -> str:
     return "".join(secrets.choice(CROCKFORD) for _ in range(CODE_LENGTH))
 
 
+# Left around a code copied from a PDF, a mail or a word processor: quotes and a full stop.
+_COPY_PASTE_EDGES = "\"'`.,;:“”„‘’‚«»‹›()[]<>"
+
+
+def _without_separators(text: str) -> str:
+    """`text` without spaces (also non-breaking and thin ones), any Unicode dash or minus sign,
+    or invisible format characters (soft hyphen, zero-width space, BOM)."""
+    text = unicodedata.normalize("NFKC", text).strip().strip(_COPY_PASTE_EDGES)
+    return "".join(
+        ch
+        for ch in text
+        if not ch.isspace() and unicodedata.category(ch) not in ("Pd", "Cf") and ch != "\u2212"
+    )
+
+
 def normalise_code(text: str) -> str | None:
-    """The stored form of a typed code (case, hyphens, spaces and O/I/L typos forgiven), or
-    None when it cannot be a code."""
-    cleaned = "".join(text.split()).replace("-", "").upper().translate(_TYPO_MAP)
+    """The stored form of a typed code (case, hyphens and other dashes, spaces, copy-paste
+    leftovers and O/I/L typos forgiven), or None when it cannot be a code."""
+    cleaned = _without_separators(text).upper().translate(_TYPO_MAP)
     if len(cleaned) != CODE_LENGTH or any(ch not in CROCKFORD for ch in cleaned):
         return None
     return cleaned

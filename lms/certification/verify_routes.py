@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from lms.auth.permissions import public
 from lms.auth.throttle import hit, is_throttled
@@ -50,10 +51,12 @@ def _too_many() -> tuple[Response, int]:
         "errors/error.html",
         code=429,
         title=_("Too many attempts"),
-        message=_(
-            "Too many codes have been checked from your network. Wait %(minutes)d "
-            "minutes and try again.",
-            minutes=minutes,
+        message=ngettext(
+            "Too many codes have been checked from your network. Wait %(num)d minute and "
+            "try again.",
+            "Too many codes have been checked from your network. Wait %(num)d minutes and "
+            "try again.",
+            minutes,
         ),
     )
     response = Response(html, mimetype="text/html")

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.security import safe_join
 from werkzeug.wrappers import Response
@@ -173,7 +174,12 @@ def _save_answers(part: Part) -> None:
         flash(_("Choose an answer to at least one question."), "error")
     else:
         flash(
-            _("%(right)d of %(answered)d answers were right.", right=right, answered=answered),
+            ngettext(
+                "%(right)d of %(num)d answer was right.",
+                "%(right)d of %(num)d answers were right.",
+                answered,
+                right=right,
+            ),
             "success" if right == answered else "info",
         )
 

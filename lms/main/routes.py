@@ -1,13 +1,22 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import text
 
 from lms.auth.permissions import public
 from lms.extensions import db
 from lms.forms_common import ActionForm
-from lms.urls import safe_next
+from lms.urls import redirect_target, referring_path
 
 bp = Blueprint("main", __name__)
 
@@ -43,4 +52,8 @@ def set_locale(code: str):
         if current_user.is_authenticated:
             current_user.locale = code
             db.session.commit()
-    return redirect(safe_next(request.form.get("next")) or "/")
+    # The page the switch was pressed on, if a GET opens it again (not e.g. an upload's error
+    # page, which only a POST renders): else the page above it or the referring page.
+    return redirect(
+        redirect_target(request.form.get("next"), [referring_path()], home=url_for("main.index"))
+    )

@@ -3,9 +3,10 @@ page (both tell a holder when the test opens again for renewal)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_time, get_locale, ngettext
 from flask_babel import gettext as _
 
 from lms.quiz import service
@@ -13,6 +14,23 @@ from lms.quiz import service
 
 def when(value) -> str:
     return format_datetime(value, "yyyy-MM-dd HH:mm")
+
+
+def clock_time(value: datetime) -> str:
+    """The time of day in the user's time zone, as the locale writes it after "at"/"kl."
+    (Swedish style guides write 13.42, not 13:42)."""
+    if get_locale().language == "sv":
+        return format_time(value, "HH.mm")
+    return format_time(value, "short")
+
+
+def handed_in_automatically(deadline: datetime) -> str:
+    """ "… handed in automatically on 29 November 2026 at 13.42" (Europe/Stockholm)."""
+    return _(
+        "The test is handed in automatically on %(date)s at %(time)s.",
+        date=format_date(deadline, "long"),
+        time=clock_time(deadline),
+    )
 
 
 def reason_message(reason: str, user: Any) -> str:
@@ -35,9 +53,10 @@ def reason_message(reason: str, user: Any) -> str:
         service.COURSE_INCOMPLETE: _(
             "The test opens when you have completed both parts of the course."
         ),
-        service.NO_ATTEMPTS_LEFT: _(
+        service.NO_ATTEMPTS_LEFT: ngettext(
+            "You have used your only attempt. Contact the SäkerID team to go on.",
             "You have used all %(num)d attempts. Contact the SäkerID team to go on.",
-            num=test.max_attempts if test else 0,
+            test.max_attempts if test else 0,
         ),
         service.UNAVAILABLE: _("The test is not available right now. Try again later."),
         service.REVOKED: _(

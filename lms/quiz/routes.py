@@ -6,8 +6,10 @@ lesson ids stay on the server until the attempt is graded.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from babel.numbers import get_decimal_symbol
 from flask import (
     Blueprint,
     Response,
@@ -17,9 +19,10 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
-from flask_babel import format_decimal
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.routing import BuildError
@@ -32,7 +35,7 @@ from lms.models.types import utcnow
 from lms.quiz import service
 from lms.quiz.bank import public_view
 from lms.quiz.markup import markdown_html
-from lms.quiz.messages import reason_message, when
+from lms.quiz.messages import handed_in_automatically, reason_message, when
 from lms.quiz.results import category_results, review_items
 
 bp = Blueprint("quiz", __name__, url_prefix="/test")
@@ -107,6 +110,15 @@ def start():
     return redirect(url_for(".attempt_page"))
 
 
+def number_as_typed(value: float) -> str:
+    """A saved number as the trainee could have typed it: every digit, no exponent, no digit
+    grouping, the locale's decimal sign (the answer parser reads it back to the same value)."""
+    text = format(Decimal(repr(float(value))), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", get_decimal_symbol(get_locale()))
+
+
 def _form_state(snapshot: dict[str, Any], response: Any) -> dict[str, Any]:
     """The saved answer in the shape the form fields need (the trainee's own choices only)."""
     kind = snapshot["type"]
@@ -115,7 +127,7 @@ def _form_state(snapshot: dict[str, Any], response: Any) -> dict[str, Any]:
     if kind == "truefalse":
         return {"keys": {"true" if response else "false"}}
     if kind == "numeric":
-        return {"text": format_decimal(response, format="0.######")}  # the locale's decimal sign
+        return {"text": number_as_typed(response)}
     if kind == "matching":
         return {"matches": dict(response)}
     if kind == "ordering":
@@ -130,6 +142,7 @@ def attempt_page():
     if attempt is None:
         return redirect(url_for(".result"))
     saved = {a.position: a for a in attempt.answers}
+    notice = session.pop(_NOTICE, None) or {}
     questions = []
     for position, snapshot in enumerate(attempt.questions, start=1):
         answer = saved.get(position)
@@ -146,17 +159,32 @@ def attempt_page():
                     **_form_state(snapshot, response),
                 },
                 "answered": response not in (None, [], {}),
+                "notice": notice if notice.get("position") == position else None,
             }
         )
+        if questions[-1]["notice"] and "typed" in notice:
+            questions[-1]["state"]["text"] = notice["typed"]  # what was refused, to correct
     page = render_template(
         "quiz/attempt.html",
         attempt=attempt,
         questions=questions,
         remaining=remaining_seconds(attempt),
-        when=when,
+        handed_in_automatically=handed_in_automatically,
         form=ActionForm(),
     )
     return _no_store(make_response(page))
+
+
+_NOTICE = "quiz_notice"
+
+
+def _notice_at(position: int, category: str, message: str, typed: str | None = None) -> None:
+    """A message for the page to show inside question `position`'s form: without JavaScript a
+    save returns to #q<position>, where a flash at the top of the page would be out of view."""
+    notice = {"position": position, "category": category, "message": message}
+    if typed is not None:
+        notice["typed"] = typed[:200]
+    session[_NOTICE] = notice
 
 
 def _wants_json() -> bool:
@@ -189,7 +217,7 @@ def save_answer():
         )
         if _wants_json():
             return _json("invalid", message, 422)
-        flash(message, "error")
+        _notice_at(position, "error", message, typed=request.form.get(f"q{position}-answer"))
         return redirect(url_for(".attempt_page", _anchor=f"q{position}"))
     if _wants_json():
         return _json(
@@ -199,7 +227,7 @@ def save_answer():
             announcement=_("Question %(num)d: saved.", num=position),
             remaining_seconds=remaining_seconds(attempt),
         )
-    flash(_("Your answer to question %(num)d is saved.", num=position), "success")
+    _notice_at(position, "success", _("Your answer to question %(num)d is saved.", num=position))
     return redirect(url_for(".attempt_page", _anchor=f"q{position}"))
 
 
@@ -224,7 +252,7 @@ def submit():
         unanswered=_unanswered(attempt),
         remaining=remaining_seconds(attempt),
         form=form,
-        when=when,
+        handed_in_automatically=handed_in_automatically,
     )
     return _no_store(make_response(page))
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -158,10 +158,11 @@ def extra_time():
             form.user_id.errors = [str(OWN_RECORD)]
         else:
             flash(
-                _(
+                ngettext(
+                    "%(name)s now has %(num)d extra minute on the test.",
                     "%(name)s now has %(num)d extra minutes on the test.",
+                    service.extra_minutes_for(trainee),
                     name=trainee.name,
-                    num=service.extra_minutes_for(trainee),
                 ),
                 "success",
             )

@@ -173,3 +173,63 @@ def test_trainee_fails_the_knowledge_test_once_and_then_passes(live_server, page
         user = db.session.scalar(db.select(User).where(User.email == EMAIL))
         assert service.awaiting_final_approval(user)
         db.session.remove()
+
+
+def _make_question_one(app, kind: str) -> dict:
+    """Question 1 of the open attempt becomes a bank question of type `kind`."""
+    import random
+
+    from sqlalchemy import select
+    from sqlalchemy.orm.attributes import flag_modified
+
+    from lms.extensions import db
+    from lms.models.quiz import Attempt
+    from lms.quiz.bank.types import freeze
+    from lms.quiz.quizset import load_quiz_set
+
+    with app.app_context():
+        question = next(
+            q for bank in load_quiz_set().quiz_set.banks for q in bank.questions if q.type == kind
+        )
+        snapshot = freeze(question, random.Random(7))
+        attempt = db.session.scalar(select(Attempt).where(Attempt.status == "open"))
+        attempt.questions = [snapshot, *attempt.questions[1:]]
+        flag_modified(attempt, "questions")
+        db.session.commit()
+        db.session.remove()
+        return snapshot
+
+
+def test_an_order_chosen_step_by_step_is_saved_without_errors(live_server, page, monkeypatch):
+    from playwright.sync_api import expect
+
+    from lms.quiz import service
+
+    app, base = live_server.app, live_server.url
+    monkeypatch.setattr(service, "course_parts_complete", lambda user: True)
+    _make_trainee(app)
+    sign_in(page, base, EMAIL, PASSWORD)
+    page.goto(base + "/test/")
+    page.locator("form[action$='/test/start'] button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/test/attempt"))
+    snapshot = _make_question_one(app, "ordering")
+    page.reload()
+    keys = [s["key"] for s in sorted(snapshot["steps"], key=lambda s: s["index"])]
+    selects = page.locator('select[name="q1-order"]')
+    status = page.locator("#q1 .quiz-saved")
+
+    selects.nth(0).select_option(keys[0])  # only step 1 so far
+    _wait_for_saved(app, 1)
+    expect(status).to_have_text("Sparat")
+    assert "kunde inte" not in page.locator("#quiz-save-status").text_content()
+
+    selects.nth(1).select_option(keys[0])  # the same step again: waits quietly, no error sent
+    expect(status).to_contain_text("två gånger")
+    assert "kunde inte" not in page.locator("#quiz-save-status").text_content()
+
+    selects.nth(1).select_option(keys[1])
+    expect(status).to_have_text("Sparat")
+    page.reload()  # the partial order survives a reload
+    assert selects.nth(0).input_value() == keys[0]
+    assert selects.nth(1).input_value() == keys[1]
+    assert selects.nth(2).input_value() == ""

@@ -144,3 +144,13 @@ def test_the_certificate_page_says_when_renewal_opens_and_links_to_the_test(app,
     page = page_on("/certificate", date(2027, 10, 1))
     assert "Your approval ends on November 29, 2027" in page
     assert 'href="/test/"' in page and "Go to the knowledge test" in page
+
+
+def test_the_certificate_page_in_swedish_calls_it_the_knowledge_test_as_the_test_pages_do(
+    app, page_on
+):
+    page = page_on("/certificate", date(2027, 6, 1), english=False)
+    assert "Kunskapstestet öppnar igen för förnyelse den 30 september 2027" in page
+    assert "Testet" not in page
+    page = page_on("/certificate", date(2027, 10, 1), english=False)
+    assert "Gör kunskapstestet igen" in page and "Gör testet" not in page

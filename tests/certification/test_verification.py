@@ -54,12 +54,38 @@ def test_superseded_by_a_new_approval(app, client, holder, approver):
     assert _status_on_page(client, new) == "valid"
 
 
-@pytest.mark.parametrize("typed", ["{code}", "{lower}", "{bare}", " {spaced} "])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "{code}",
+        "{lower}",
+        "{bare}",
+        " {spaced} ",
+        "{en_dash}",  # U+2013, as word processors and PDFs turn a hyphen into
+        "{em_dash}",  # U+2014
+        "{minus}",  # U+2212
+        "{nb_hyphen}",  # U+2011 non-breaking hyphen
+        "{nbsp}",  # U+00A0 no-break space instead of the hyphen
+        "{soft}",  # U+00AD soft hyphen and a zero-width space
+        "“{code}”.",  # quoted in a mail, with the sentence's full stop
+        "{fullwidth}",  # full-width letters and digits from an East Asian input method
+    ],
+)
 def test_the_form_accepts_the_code_as_people_type_it(app, client, holder, typed):
     _, cert = holder
     code = cert.display_code
     value = typed.format(
-        code=code, lower=code.lower(), bare=code.replace("-", ""), spaced=code.replace("-", " ")
+        code=code,
+        lower=code.lower(),
+        bare=code.replace("-", ""),
+        spaced=code.replace("-", " "),
+        en_dash=code.replace("-", "\u2013"),
+        em_dash=code.replace("-", "\u2014"),
+        minus=code.replace("-", "\u2212"),
+        nb_hyphen=code.replace("-", "\u2011"),
+        nbsp=code.replace("-", "\u00a0"),
+        soft=code.replace("-", "\u00ad\u200b"),
+        fullwidth="".join(chr(ord(c) + 0xFEE0) if c != "-" else "\uff0d" for c in code),
     )
     response = client.get("/verify", query_string={"code": value})
     assert response.status_code == 302

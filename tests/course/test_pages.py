@@ -70,6 +70,7 @@ def test_swedish_lesson_text_is_marked_swedish_in_the_english_interface(client, 
     assert language_of(glossary, "Glossary") == "en"
     overview = client.get("/course/").get_data(as_text=True)
     assert language_of(overview, "Första") == "sv"
+    assert language_of(overview, "Sammanfattning.") == "sv"  # a part's summary
     assert language_of(overview, "Course overview") == "en"
     printed = client.get("/course/lessons/p1-forsta/print").get_data(as_text=True)
     assert language_of(printed, "Om kortläsare och kort.") == "sv"

@@ -28,6 +28,8 @@ class _Collect(HTMLParser):
         self.attrs: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag, attrs):
+        if tag == "script" and dict(attrs).get("src", "").startswith("/static/js/"):
+            return  # the site's own script file (the lesson's inline script must be gone)
         self.tags.append(tag)
         self.attrs += [(name, value or "") for name, value in attrs]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import timedelta
 
@@ -11,11 +12,25 @@ from sqlalchemy.orm.attributes import flag_modified
 from lms.extensions import db
 from lms.models.quiz import Attempt, AttemptAnswer
 from lms.quiz import service
+from lms.quiz.bank.types import freeze
+from lms.quiz.quizset import load_quiz_set
 from tests.conftest import login
 from tests.html_lang import language_of
 from tests.quiz.answers import form_for
 
 FETCH = {"X-Requested-With": "fetch"}
+
+
+def _with_question(attempt: Attempt, kind: str) -> tuple[int, dict]:
+    """Question 1 of the attempt made a bank question of type `kind` (draws vary by type)."""
+    question = next(
+        q for bank in load_quiz_set().quiz_set.banks for q in bank.questions if q.type == kind
+    )
+    snapshot = freeze(question, random.Random(7))
+    attempt.questions = [snapshot, *attempt.questions[1:]]
+    flag_modified(attempt, "questions")
+    db.session.commit()
+    return 1, snapshot
 
 
 def _english(client) -> None:
@@ -217,3 +232,123 @@ def test_bank_text_is_marked_swedish_in_the_english_interface(client, login_as, 
     for text in explanations:
         assert language_of(result, text) == "sv", text
     assert language_of(result, "Right answer:") == "en"
+
+
+def _right_order(snapshot: dict) -> list[str]:
+    return [s["key"] for s in sorted(snapshot["steps"], key=lambda s: s["index"])]
+
+
+def test_a_partly_chosen_order_is_saved_shown_again_and_scores_nothing(
+    client, login_as, course_done
+):
+    login_as("trainee")
+    attempt = _open(client)
+    position, snapshot = _with_question(attempt, "ordering")
+    keys = _right_order(snapshot)
+    blanks = [""] * (len(keys) - 1)
+    # Autosave after choosing only step 1: accepted, not an error.
+    data = {"position": str(position), f"q{position}-order": [keys[0], *blanks]}
+    response = client.post("/test/answer", data=data, headers=FETCH)
+    assert response.status_code == 200 and response.json["status"] == "saved"
+    # Without JavaScript: step 1 and step 3 chosen, step 2 still open.
+    partial = [keys[0], "", keys[2], *blanks[2:]]
+    response = client.post("/test/answer", data={**data, f"q{position}-order": partial})
+    assert response.status_code == 302
+    page = client.get("/test/attempt").get_data(as_text=True)
+    form = page[page.index(f'id="q{position}"') : page.index(f'id="q{position + 1}"')]
+    selects = form.split("<select")[1:]
+    assert f'value="{keys[0]}" selected' in selects[0]
+    assert " selected" not in selects[1]
+    assert f'value="{keys[2]}" selected' in selects[2]
+    graded = _graded_as_is(client)
+    assert graded.answer_at(position).score == 0.0
+
+
+def test_an_order_using_a_step_twice_is_still_refused(client, login_as, course_done):
+    login_as("trainee")
+    attempt = _open(client)
+    position, snapshot = _with_question(attempt, "ordering")
+    keys = _right_order(snapshot)
+    data = {"position": str(position), f"q{position}-order": [keys[0], keys[0]]}
+    response = client.post("/test/answer", data=data, headers=FETCH)
+    assert response.status_code == 422 and response.json["status"] == "invalid"
+
+
+def test_a_complete_order_still_scores_one(client, login_as, course_done):
+    login_as("trainee")
+    attempt = _open(client)
+    position, snapshot = _with_question(attempt, "ordering")
+    data = {"position": str(position), f"q{position}-order": _right_order(snapshot)}
+    assert client.post("/test/answer", data=data, headers=FETCH).status_code == 200
+    assert _graded_as_is(client).answer_at(position).score == 1.0
+
+
+def _graded_as_is(client) -> Attempt:
+    client.post("/test/submit")
+    db.session.expire_all()
+    return db.session.scalar(select(Attempt))
+
+
+def _field_value(page: str, position: int) -> str:
+    return re.search(rf'id="q{position}-n" name="q{position}-answer" value="([^"]*)"', page)[1]
+
+
+def test_a_saved_number_is_shown_again_exactly_as_a_number_the_parser_reads_back(
+    client, login_as, course_done
+):
+    login_as("trainee")
+    attempt = _open(client)
+    position, _snapshot = _with_question(attempt, "numeric")
+    for typed, shown_sv, shown_en in (
+        ("1234567", "1234567", "1234567"),
+        ("0,000001", "0,000001", "0.000001"),
+        ("-2,75", "-2,75", "-2.75"),
+    ):
+        data = {"position": str(position), f"q{position}-answer": typed}
+        client.post("/test/answer", data=data, headers=FETCH)
+        saved = db.session.scalar(select(AttemptAnswer.response))
+        shown = _field_value(client.get("/test/attempt").get_data(as_text=True), position)
+        assert shown == shown_sv
+        # Saving what is shown stores the same value again.
+        client.post("/test/answer", data={**data, f"q{position}-answer": shown}, headers=FETCH)
+        db.session.expire_all()
+        assert db.session.scalar(select(AttemptAnswer.response)) == saved
+        _english(client)
+        assert _field_value(client.get("/test/attempt").get_data(as_text=True), position) == (
+            shown_en
+        )
+        client.post("/locale/sv", data={"next": "/"})
+
+
+def _question_html(page: str, position: int) -> str:
+    start = page.index(
+        f'<form method="post" action="/test/answer" class="quiz-question card" id="q{position}"'
+    )
+    return page[start : page.index("</form>", start)]
+
+
+def test_without_javascript_the_save_message_is_shown_in_the_question_returned_to(
+    client, login_as, course_done
+):
+    login_as("trainee")
+    _english(client)
+    attempt = _open(client)
+    client.post("/test/answer", data=form_for(attempt.questions[4], 5))
+    page = client.get("/test/attempt").get_data(as_text=True)
+    assert "Your answer to question 5 is saved." in _question_html(page, 5)
+    assert 'class="flashes"' not in page  # not (only) at the top, out of view
+    again = client.get("/test/attempt").get_data(as_text=True)
+    assert "Your answer to question 5 is saved." not in again  # shown once
+
+
+def test_without_javascript_a_refused_number_is_kept_with_the_error_at_its_question(
+    client, login_as, course_done
+):
+    login_as("trainee")
+    _english(client)
+    attempt = _open(client)
+    position, _snapshot = _with_question(attempt, "numeric")
+    client.post("/test/answer", data={"position": str(position), f"q{position}-answer": "tolv"})
+    question = _question_html(client.get("/test/attempt").get_data(as_text=True), position)
+    assert "could not be saved" in question and 'role="alert"' in question
+    assert 'value="tolv"' in question

@@ -125,6 +125,21 @@ def test_ordering_scores_one_only_when_every_step_is_in_place() -> None:
     assert score(snapshot, normalise_response(snapshot, {"order": ",".join(keys)})) == 1.0
 
 
+def test_a_partial_order_keeps_the_places_chosen_and_scores_zero() -> None:
+    question = single(type="ordering", options=(), correct=(), steps=("a", "b", "c", "d"))
+    snapshot = frozen(question)
+    keys = [key_of(snapshot, i, "steps") for i in range(4)]
+    response = normalise_response(snapshot, {"order": [keys[0], "", keys[2]]})
+    assert response == [keys[0], None, keys[2], None]
+    assert score(snapshot, json.loads(json.dumps(response))) == 0.0
+    assert chosen_option_keys(snapshot, response) == ("0,-,2,-",)
+    assert normalise_response(snapshot, {"order": ["", "", ""]}) is None
+    with pytest.raises(ResponseError, match="at most once"):
+        normalise_response(snapshot, {"order": [keys[0], keys[0]]})
+    with pytest.raises(ResponseError, match="places"):
+        normalise_response(snapshot, {"order": [*keys, ""]})
+
+
 def test_scoring_uses_the_snapshot_so_a_later_bank_edit_does_not_change_history() -> None:
     snapshot = frozen(single(version=1))
     right_key = key_of(snapshot, 0)
@@ -159,7 +174,7 @@ def test_scoring_uses_the_snapshot_so_a_later_bank_edit_does_not_change_history(
         (
             single(type="ordering", options=(), correct=(), steps=("a", "b", "c")),
             {"order": "x,y"},
-            "every step",
+            "not a step",
         ),
         (
             single(type="matching", options=(), correct=(), pairs=(("a", "1"), ("b", "2"))),

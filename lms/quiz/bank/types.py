@@ -138,8 +138,9 @@ def presented(
     return [{"key": key, "index": i, "text": texts[i]} for key, i in zip(keys, order, strict=True)]
 
 
-def form_values(form: Mapping[str, Any], name: str) -> list[str]:
-    """All values of a form field, from a werkzeug MultiDict or a plain mapping."""
+def form_values(form: Mapping[str, Any], name: str, keep_empty: bool = False) -> list[str]:
+    """All values of a form field, from a werkzeug MultiDict or a plain mapping (blank values
+    dropped unless `keep_empty`: for fields whose place in the form carries meaning)."""
     getlist: Callable[[str], list[Any]] | None = getattr(form, "getlist", None)
     raw: Any = getlist(name) if getlist is not None else form.get(name)
     if raw is None:
@@ -147,7 +148,7 @@ def form_values(form: Mapping[str, Any], name: str) -> list[str]:
     values = [raw] if isinstance(raw, str) else raw
     if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
         raise ResponseError(f"field '{name}' must be text")
-    return [v.strip() for v in values if v.strip()]
+    return [v.strip() for v in values if keep_empty or v.strip()]
 
 
 def one_value(form: Mapping[str, Any], name: str) -> str | None:

@@ -126,13 +126,26 @@ class Ordering(QuestionType):
         return {"steps": _public(snapshot["steps"])}
 
     def normalise(self, snapshot: Snapshot, form: Mapping[str, Any], prefix: str) -> Response:
-        values = form_values(form, prefix + "order")
-        keys = [k.strip() for v in values for k in v.split(",") if k.strip()]
-        if not keys:
+        # Positions matter: a trainee who has chosen only some steps so far gets a partial
+        # order with None in the open places (kept, so the page can show it again; it scores 0).
+        values = form_values(form, prefix + "order", keep_empty=True)
+        if len(values) == 1 and "," in values[0]:
+            values = values[0].split(",")
+        slots = [value.strip() or None for value in values]
+        steps = key_index(snapshot["steps"])
+        chosen = [key for key in slots if key is not None]
+        if not chosen:
             return None
-        if sorted(keys) != sorted(key_index(snapshot["steps"])):
-            raise ResponseError("order must list every step exactly once")
-        return keys
+        if len(slots) > len(steps):
+            raise ResponseError(f"order has {len(slots)} places, question has {len(steps)} steps")
+        unknown = [key for key in chosen if key not in steps]
+        if unknown:
+            raise ResponseError(f"'{unknown[0]}' is not a step of question {snapshot['id']}")
+        if len(set(chosen)) != len(chosen):
+            raise ResponseError("order must use every step at most once")
+        if len(chosen) == len(steps):
+            return chosen
+        return slots + [None] * (len(steps) - len(slots))
 
     def score(self, snapshot: Snapshot, response: Response) -> float:
         if not response:
@@ -144,7 +157,7 @@ class Ordering(QuestionType):
         if not response:
             return ()
         steps = key_index(snapshot["steps"])
-        return (",".join(str(steps[key]) for key in response),)
+        return (",".join(str(steps[key]) if key in steps else "-" for key in response),)
 
 
 def _is_number(value: object) -> bool:

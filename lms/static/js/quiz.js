@@ -1,6 +1,7 @@
 /* The knowledge test page, progressively enhanced (the page works without this file):
    - each question form is saved with fetch when an answer changes (and on "Save answer"),
-     one request at a time, and "Saved" is announced in a polite live region;
+     one request at a time, and "Saved" is announced in a polite live region; a partly
+     chosen order is saved too (the server keeps it), one with a step chosen twice waits;
    - the clock counts down from the time the server rendered, re-synced on every save, and
      announces only at 10, 5 and 1 minutes left. The server decides when the time is up. */
 (function () {
@@ -85,8 +86,26 @@
     });
   }
 
+  // An ordering question is filled in one step at a time, and moving a step means choosing it
+  // in its new place before clearing the old one: while a step is chosen twice, wait quietly.
+  function stepChosenTwice(form) {
+    var seen = {}, twice = false;
+    Array.prototype.forEach.call(form.querySelectorAll("select[name$='-order']"), function (select) {
+      if (select.value && seen[select.value]) { twice = true; }
+      seen[select.value] = true;
+    });
+    return twice;
+  }
+
   Array.prototype.forEach.call(document.querySelectorAll("form.quiz-question"), function (form) {
-    form.addEventListener("change", function () { save(form); });
+    form.addEventListener("change", function () {
+      if (stepChosenTwice(form)) {
+        var status = form.querySelector(".quiz-saved");
+        status.textContent = status.dataset.twice;
+        return;
+      }
+      save(form);
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       save(form);
