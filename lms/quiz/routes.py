@@ -236,6 +236,14 @@ def _unanswered(attempt: Attempt) -> list[int]:
     return [p for p in range(1, len(attempt.questions) + 1) if p not in answered]
 
 
+def _unfinished(attempt: Attempt) -> list[int]:
+    """Ordering answers with steps still open: saved so the page shows them again, but they
+    score 0 until every step is chosen, so the hand-in page must not count them as done."""
+    return sorted(
+        a.position for a in attempt.answers if isinstance(a.response, list) and None in a.response
+    )
+
+
 @bp.route("/submit", methods=["GET", "POST"])
 @requires("quiz.take")
 def submit():
@@ -250,6 +258,7 @@ def submit():
         "quiz/submit.html",
         attempt=attempt,
         unanswered=_unanswered(attempt),
+        unfinished=_unfinished(attempt),
         remaining=remaining_seconds(attempt),
         form=form,
         handed_in_automatically=handed_in_automatically,

@@ -264,6 +264,26 @@ def test_a_partly_chosen_order_is_saved_shown_again_and_scores_nothing(
     assert graded.answer_at(position).score == 0.0
 
 
+def test_hand_in_page_lists_an_unfinished_order_and_drops_it_once_complete(
+    client, login_as, course_done
+):
+    login_as("trainee")
+    _english(client)
+    attempt = _open(client)
+    position, snapshot = _with_question(attempt, "ordering")
+    keys = _right_order(snapshot)
+    data = {"position": str(position), f"q{position}-order": [keys[0]] + [""] * (len(keys) - 1)}
+    assert client.post("/test/answer", data=data, headers=FETCH).status_code == 200
+    page = client.get("/test/submit").get_data(as_text=True)
+    unfinished = page[page.index('class="quiz-unfinished"') :]
+    unfinished = unfinished[: unfinished.index("</ul>")]
+    assert f"#q{position}" in unfinished and "steps still open" in page
+    data[f"q{position}-order"] = keys
+    assert client.post("/test/answer", data=data, headers=FETCH).status_code == 200
+    page = client.get("/test/submit").get_data(as_text=True)
+    assert "quiz-unfinished" not in page and "steps still open" not in page
+
+
 def test_an_order_using_a_step_twice_is_still_refused(client, login_as, course_done):
     login_as("trainee")
     attempt = _open(client)
