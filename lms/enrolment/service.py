@@ -378,6 +378,8 @@ def withdraw(app: Application, *, by: User | None = None, reason: str = "") -> N
         details={"reason": reason} if reason else None,
     )
     app.decided_at = utcnow()
+    if by is not None:  # the team's record of why, shown on the application page
+        app.decided_by_id, app.decision_reason = by.id, reason.strip() or None
     revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id, reason="withdrawn")
     _commit_and_send(
         [
