@@ -292,8 +292,10 @@ def test_withdrawal_by_the_team_mails_the_reason_it_was_given(app, client, login
     body = _withdrawal_mail(app).body_text
     assert "SäkerID-teamet har på din begäran tagit tillbaka din ansökan" in body
     assert "Motivering:\nSara bad om det i telefon 2026-11-28.\n" in body
+    stored = db.session.get(Application, row.id)  # kept on the application, too
+    assert stored.decision_reason == "Sara bad om det i telefon 2026-11-28."
     page = client.get(f"/team/applications/{row.id}").get_data(as_text=True)
-    assert "Sara bad om det i telefon 2026-11-28." in page  # kept on the application, too
+    assert "<dd>Sara bad om det i telefon 2026-11-28.</dd>" in page
 
 
 def test_withdrawal_by_the_candidate_mails_no_empty_reason(app):
