@@ -27,6 +27,8 @@ def test_dashboard_reports_a_bad_date_and_keeps_the_other_filters(
         "Ange datumet som ÅÅÅÅ-MM-DD" in html
     )
     assert '<option value="Region B" selected>' in html
+    name, typed = query.split("&")[0].split("=")
+    assert f'id="{name}" name="{name}" value="{typed}"' in html  # what was typed stays
     # Region B's two applications, not the whole population's eight
     assert "<td>2</td>" in html and "<td>8</td>" not in html
 
