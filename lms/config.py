@@ -57,8 +57,10 @@ class DefaultConfig:
     MAIL_SENDER = "SäkerID Academy <noreply@sakerid.example>"
     MAIL_OUTBOX_DIR: str | None = None
     MAIL_MAX_ATTEMPTS = 10
-    # The /dev/outbox page: only with the outbox backend and in debug/testing.
-    DEV_OUTBOX_PAGE = True
+    # The /dev/outbox page lists every mail, reset and invitation links included, to anyone who
+    # can reach the app: only with the outbox backend, and only in debug/testing or when turned
+    # on explicitly (./run does, for its local demo on 127.0.0.1).
+    DEV_OUTBOX_PAGE = False
 
     # Internationalisation: Swedish first, English second.
     LANGUAGES = ("sv", "en")

@@ -373,7 +373,7 @@ def new_attestation(app_id: int):
         service.request_new_attestation(app)
         return _("A new attestation link has been sent to the manager.")
 
-    return _decide(app_id, act)
+    return _decide(db.get_or_404(Application, app_id), act)
 
 
 @bp.route("/team/attestations/<int:attestation_id>/document")

@@ -11,12 +11,15 @@ bp = Blueprint("mail", __name__)
 
 
 def outbox_page_enabled() -> bool:
+    """Mail goes to the local outbox, and this is a development or test app (or the page was
+    turned on explicitly): never by default in a deployment, where it would publish links."""
     cfg = current_app.config
-    return cfg["MAIL_BACKEND"] == "outbox" and bool(cfg["DEV_OUTBOX_PAGE"])
+    development = current_app.debug or current_app.testing or bool(cfg["DEV_OUTBOX_PAGE"])
+    return cfg["MAIL_BACKEND"] == "outbox" and development
 
 
 @bp.route("/dev/outbox")
-@public  # development only: 404 unless mail goes to the local outbox
+@public  # development only: 404 unless `outbox_page_enabled`
 def outbox():
     if not outbox_page_enabled():
         abort(404)

@@ -100,6 +100,20 @@ def test_dev_outbox_page_is_gone_when_mail_goes_over_smtp(app, client):
     assert client.get("/dev/outbox").status_code == 404
 
 
+def test_dev_outbox_page_is_off_by_default_outside_debug_and_testing(app, client):
+    """It lists reset and invitation links: a deployment that kept the outbox backend must not
+    publish them. ./run turns the page on explicitly for its local demo."""
+    _queue(app, "sv")
+    app.testing = False
+    try:
+        assert not app.debug and app.config["DEV_OUTBOX_PAGE"] is False
+        assert client.get("/dev/outbox").status_code == 404
+        app.config["DEV_OUTBOX_PAGE"] = True
+        assert client.get("/dev/outbox").status_code == 200
+    finally:
+        app.testing = True
+
+
 class _Application:
     name = "Nisse\r\nBcc: evil@example.se"
     manager_name, organisation, role_sought = "Maria", "Vårdcentralen", "id_administrator"

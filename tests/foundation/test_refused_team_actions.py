@@ -7,6 +7,7 @@ import io
 
 from lms.enrolment import service
 from lms.models import Application
+from tests.conftest import link_in, outbox_messages
 from tests.foundation.test_enrolment_states import VALID_PDF, _input
 
 
@@ -73,3 +74,27 @@ def test_withdraw_from_a_stale_tab_explains_that_it_is_already_decided(app, clie
     assert response.status_code == 409
     assert "Ansökan är redan avslagen" in response.get_data(as_text=True)
     assert Application.query.one().state == "rejected"
+
+
+def test_new_attestation_link_is_sent_and_the_old_link_says_it_was_replaced(app, client, login_as):
+    row = service.submit_application(_input())
+    old_link = link_in(outbox_messages(app)[-1].body_text, "/attest/")
+    login_as("approver")
+    response = client.post(f"/team/applications/{row.id}/new-attestation")
+    assert response.status_code == 302
+    mails = [m for m in outbox_messages(app) if m.template == "attestation_request"]
+    assert len(mails) == 2
+    new_link = link_in(mails[-1].body_text, "/attest/")
+    assert new_link != old_link
+    client.post("/logout")
+    assert client.get(new_link).status_code == 200
+    assert client.get(old_link).status_code == 410
+
+
+def test_new_attestation_link_after_approval_is_refused_on_the_page(app, client, login_as):
+    row = _attested()
+    login_as("approver")
+    assert client.post(f"/team/applications/{row.id}/approve").status_code == 302
+    response = client.post(f"/team/applications/{row.id}/new-attestation")
+    assert response.status_code == 409 and 'role="alert"' in response.get_data(as_text=True)
+    assert Application.query.one().state == "approved"
