@@ -60,11 +60,12 @@ def test_the_attempt_and_hand_in_pages_show_the_hand_in_time_with_kl_before_the_
 ):
     login_as("trainee")
     attempt = _open(client)
-    attempt.deadline_at = datetime(2026, 11, 29, 12, 42, tzinfo=UTC)
+    # a deadline far ahead, so the attempt is still open whenever this runs (13.42 in Stockholm)
+    attempt.deadline_at = datetime(2099, 11, 27, 12, 42, tzinfo=UTC)
     db.session.commit()
     for path in ("/test/attempt", "/test/submit"):
         page = client.get(path).get_data(as_text=True)
-        assert "automatiskt den 29 november 2026 kl. 13.42." in page, path
+        assert "automatiskt den 27 november 2099 kl. 13.42." in page, path
 
 
 def test_the_rules_do_not_promise_saving_without_pressing_save_when_javascript_is_off(
