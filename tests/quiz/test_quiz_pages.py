@@ -48,7 +48,7 @@ def test_overview_states_the_rules_and_why_the_test_is_closed(client, login_as, 
     _english(client)
     page = client.get("/test/").get_data(as_text=True)
     assert "The test has 30 questions." in page and "You have 45 minutes." in page
-    assert "80 %" in page and "3 attempts left" in page
+    assert "You pass with 80% of the points" in page and "3 attempts left" in page
     assert "completed both parts of the course" in page
     assert "/test/start" not in page
     assert client.post("/test/start").status_code == 302
@@ -157,7 +157,7 @@ def test_failed_result_lists_the_wrong_questions_and_when_the_next_attempt_opens
     _english(client)
     attempt = _graded(client, "wrong", right=set(range(1, 21)))
     page = client.get("/test/result").get_data(as_text=True)
-    assert "Not passed" in page and "You scored 20 of 30 points (67 %)" in page
+    assert "Not passed" in page and "You scored 20 of 30 points (67%)" in page
     assert "You can take the test again from" in page
     assert page.count('class="card quiz-review"') == 10
     assert "Right answer:" not in page
