@@ -36,7 +36,7 @@ from lms.quiz import service
 from lms.quiz.bank import public_view
 from lms.quiz.bank.types import CHOSEN_TWICE, MAX_DIGITS, MISSING, NOT_A_NUMBER
 from lms.quiz.markup import markdown_html
-from lms.quiz.messages import handed_in_automatically, reason_message, when
+from lms.quiz.messages import date_and_time, handed_in_automatically, reason_message, when
 from lms.quiz.results import category_results, review_items
 
 bp = Blueprint("quiz", __name__, url_prefix="/test")
@@ -353,7 +353,7 @@ def result():
         lesson_url=lesson_url,
         next_message=reason_message(reason, current_user),
         can_start=ok,
-        when=when,
+        date_and_time=date_and_time,
         form=ActionForm(),
     )
     return _no_store(make_response(page))

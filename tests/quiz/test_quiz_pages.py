@@ -159,6 +159,7 @@ def test_failed_result_lists_the_wrong_questions_and_when_the_next_attempt_opens
     page = client.get("/test/result").get_data(as_text=True)
     assert "Not passed" in page and "You scored 20 of 30 points (67%)" in page
     assert "You can take the test again from" in page
+    assert re.search(r"Attempt 1, handed in on \w+ \d+, \d{4} at \d+:\d\d\u202f[AP]M\.", page)
     assert page.count('class="card quiz-review"') == 10
     assert "Right answer:" not in page
     first_wrong = attempt.questions[20]
