@@ -15,7 +15,7 @@ from markupsafe import Markup
 from lms.audit.labels import event_label
 from lms.config import DEFAULT_SECRET_KEY, DefaultConfig
 from lms.extensions import babel, csrf, db, login_manager, migrate
-from lms.numbers import format_number
+from lms.numbers import format_number, format_percentage
 from lms.urls import RowIdConverter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -200,6 +200,7 @@ def _register_hooks(app: Flask) -> None:
     app.add_template_global(_content_lang_attr, "content_lang_attr")
     app.add_template_filter(_in_content_lang, "in_content_lang")
     app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_percentage, "percent")
     app.add_template_filter(event_label, "event_label")
 
     @app.before_request

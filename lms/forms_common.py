@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
@@ -17,7 +20,47 @@ def lf_newlines(value: str | None) -> str | None:
     return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
 
 
-class ActionForm(FlaskForm):
+# WTForms' own messages for a value a field cannot read (its Swedish catalog has "kunde inte
+# ceorce:a" and no full stops), in our words, for the field types the app uses; other WTForms
+# messages keep its translation.
+_FIELD_MESSAGES = {
+    "Invalid Choice: could not coerce.": _l("Choose one of the options in the list."),
+    "Not a valid choice.": _l("Choose one of the options in the list."),
+    "Not a valid integer value.": _l("Write a whole number."),
+    "Not a valid date value.": _l("Enter the date as YYYY-MM-DD."),
+}
+
+
+class _FieldMessages:
+    """The translations object WTForms asks for its built-in messages."""
+
+    def gettext(self, string: str) -> str:
+        if string in _FIELD_MESSAGES:
+            return str(_FIELD_MESSAGES[string])
+        return wtforms_translations.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return wtforms_translations.ngettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    """The base of every form in the app: WTForms' messages for unreadable values in our words,
+    and one message for such a value (not also those of validators that cannot judge it)."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> _FieldMessages:
+            return _FieldMessages()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            typed = field.raw_data and str(field.raw_data[0]).strip()
+            if field.process_errors and typed:
+                field.errors = list(field.process_errors)
+        return valid
+
+
+class ActionForm(Form):
     """A form with no fields: a button that changes state (it still carries the CSRF token)."""
 
 
@@ -56,4 +99,4 @@ class NewPasswordMixin:
             raise ValidationError(_l("The password must be at least 12 characters long."))
 
 
-__all__ = ["ActionForm", "Length", "NewPasswordMixin", "SingleLine", "lf_newlines"]
+__all__ = ["ActionForm", "Form", "Length", "NewPasswordMixin", "SingleLine", "lf_newlines"]

@@ -1,8 +1,9 @@
-"""Numbers shown to people, in the current locale (Babel): "9,5" in Swedish, "9.5" in English."""
+"""Numbers shown to people, in the current locale (Babel): "9,5" in Swedish, "9.5" in English;
+percentages "80 %" (a no-break space) in Swedish, "80%" in English."""
 
 from __future__ import annotations
 
-from flask_babel import format_decimal
+from flask_babel import format_decimal, format_percent
 
 
 def format_number(value: float | int | None, digits: int = 2, fixed: bool = False) -> str:
@@ -13,3 +14,10 @@ def format_number(value: float | int | None, digits: int = 2, fixed: bool = Fals
         return "–"
     decimals = ("0" if fixed else "#") * digits
     return format_decimal(value, format="#,##0" + (f".{decimals}" if decimals else ""))
+
+
+def format_percentage(value: float | int | None) -> str:
+    """`value` percent, whole, as the locale writes a percentage; "–" for None."""
+    if value is None:
+        return "–"
+    return format_percent(value / 100)

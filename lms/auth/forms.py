@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
-from lms.forms_common import NewPasswordMixin
+from lms.forms_common import Form, NewPasswordMixin
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(
         _l("Email address"),
         validators=[DataRequired(message=_l("Enter your email address.")), Length(max=254)],
@@ -21,7 +20,7 @@ class LoginForm(FlaskForm):
     )
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     email = EmailField(
         _l("Email address"),
         validators=[
@@ -36,5 +35,5 @@ class ResetRequestForm(FlaskForm):
     )
 
 
-class SetPasswordForm(NewPasswordMixin, FlaskForm):
+class SetPasswordForm(NewPasswordMixin, Form):
     pass

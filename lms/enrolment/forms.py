@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -11,7 +10,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from lms.enrolment.service import valid_hsa_id
 from lms.enrolment.statements import ROLE_LABELS
-from lms.forms_common import SingleLine, lf_newlines
+from lms.forms_common import Form, SingleLine, lf_newlines
 from lms.models.enrolment import RoleSought
 
 
@@ -26,7 +25,7 @@ def _email_validators(what):
     ]
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(Form):
     name = StringField(
         _l("Full name"),
         validators=[
@@ -100,7 +99,7 @@ class ApplicationForm(FlaskForm):
             raise ValidationError(_l("Your manager's address cannot be your own address."))
 
 
-class AttestationForm(FlaskForm):
+class AttestationForm(Form):
     manager_name = StringField(
         _l("Your name"),
         validators=[DataRequired(message=_l("Enter your name.")), Length(max=200), SingleLine()],
@@ -161,7 +160,7 @@ def attestation_form_for(
     return form
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     document = FileField(
         _l("Signed attestation (PDF)"),
         validators=[FileRequired(message=_l("Choose a PDF file."))],
@@ -169,7 +168,7 @@ class UploadForm(FlaskForm):
     )
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(Form):
     """The candidate's own withdrawal: it cannot be undone, so it needs a ticked box (no
     JavaScript confirm dialog)."""
 
@@ -186,7 +185,7 @@ class WithdrawForm(FlaskForm):
 REASON_MAX_LENGTH = 2000
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(
         _l("Reason"),
         filters=[lf_newlines],
@@ -206,7 +205,7 @@ class ReasonForm(FlaskForm):
     )
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(Form):
     class Meta:
         csrf = False  # a GET search form changes nothing
 

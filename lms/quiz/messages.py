@@ -6,14 +6,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask_babel import format_date, format_datetime, format_time, get_locale, ngettext
+from flask_babel import format_date, format_time, get_locale, ngettext
 from flask_babel import gettext as _
 
 from lms.quiz import service
 
 
-def when(value) -> str:
-    return format_datetime(value, "yyyy-MM-dd HH:mm")
+def date_and_time(value: datetime) -> dict[str, str]:
+    """`date` and `time` of a moment in the user's time zone, for sentences that put them in
+    the locale's own words ("on %(date)s at %(time)s" is "den %(date)s kl. %(time)s")."""
+    return {"date": format_date(value, "long"), "time": clock_time(value)}
+
+
+def when(value: datetime) -> str:
+    """A moment on its own (a table cell): "29 November 2026 at 1:42 PM", "29 november 2026
+    kl. 13.42"."""
+    return _("%(date)s at %(time)s", **date_and_time(value))
 
 
 def clock_time(value: datetime) -> str:
@@ -27,9 +35,7 @@ def clock_time(value: datetime) -> str:
 def handed_in_automatically(deadline: datetime) -> str:
     """ "… handed in automatically on 29 November 2026 at 13.42" (Europe/Stockholm)."""
     return _(
-        "The test is handed in automatically on %(date)s at %(time)s.",
-        date=format_date(deadline, "long"),
-        time=clock_time(deadline),
+        "The test is handed in automatically on %(date)s at %(time)s.", **date_and_time(deadline)
     )
 
 
@@ -38,7 +44,9 @@ def reason_message(reason: str, user: Any) -> str:
     test = service.current_test()
     if reason == service.COOLDOWN:
         opens_at = service.next_attempt_opens_at(user)
-        return _("You can take the test again from %(when)s.", when=when(opens_at))
+        return _(
+            "You can take the test again from %(date)s at %(time)s.", **date_and_time(opens_at)
+        )
     if reason in (service.CERTIFIED, service.RENEWAL):
         renewal = service.renewal_of(user)
         if renewal is not None:

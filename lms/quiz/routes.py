@@ -34,8 +34,9 @@ from lms.models.quiz import Attempt
 from lms.models.types import utcnow
 from lms.quiz import service
 from lms.quiz.bank import public_view
+from lms.quiz.bank.types import CHOSEN_TWICE, MAX_DIGITS, MISSING, NOT_A_NUMBER
 from lms.quiz.markup import markdown_html
-from lms.quiz.messages import handed_in_automatically, reason_message, when
+from lms.quiz.messages import date_and_time, handed_in_automatically, reason_message, when
 from lms.quiz.results import category_results, review_items
 
 bp = Blueprint("quiz", __name__, url_prefix="/test")
@@ -135,6 +136,24 @@ def _form_state(snapshot: dict[str, Any], response: Any) -> dict[str, Any]:
     return {"keys": {response} if isinstance(response, str) else set(response)}
 
 
+def _kept_state(kind: str, kept: dict[str, list[str]]) -> dict[str, Any]:
+    """A refused submission's choices in the shape the form fields need, so that the page
+    shows them again to be corrected (keys that are not on the page simply show nothing)."""
+    if kind == "numeric":
+        return {"text": (kept.get("answer") or [""])[0]}
+    if kind == "matching":
+        return {
+            "matches": {
+                name.removeprefix("match-"): values[0]
+                for name, values in kept.items()
+                if name.startswith("match-") and values
+            }
+        }
+    if kind == "ordering":
+        return {"order": kept.get("order", [])}
+    return {"keys": set(kept.get("answer", []))}
+
+
 @bp.get("/attempt")
 @requires("quiz.take")
 def attempt_page():
@@ -162,8 +181,8 @@ def attempt_page():
                 "notice": notice if notice.get("position") == position else None,
             }
         )
-        if questions[-1]["notice"] and "typed" in notice:
-            questions[-1]["state"]["text"] = notice["typed"]  # what was refused, to correct
+        if questions[-1]["notice"] and "kept" in notice:
+            questions[-1]["state"].update(_kept_state(snapshot["type"], notice["kept"]))
     page = render_template(
         "quiz/attempt.html",
         attempt=attempt,
@@ -178,13 +197,59 @@ def attempt_page():
 _NOTICE = "quiz_notice"
 
 
-def _notice_at(position: int, category: str, message: str, typed: str | None = None) -> None:
+def _notice_at(
+    position: int, category: str, message: str, kept: dict[str, list[str]] | None = None
+) -> None:
     """A message for the page to show inside question `position`'s form: without JavaScript a
-    save returns to #q<position>, where a flash at the top of the page would be out of view."""
-    notice = {"position": position, "category": category, "message": message}
-    if typed is not None:
-        notice["typed"] = typed[:200]
+    save returns to #q<position>, where a flash at the top of the page would be out of view.
+    `kept`: a refused submission's fields, shown again instead of the saved answer."""
+    notice: dict[str, Any] = {"position": position, "category": category, "message": message}
+    if kept is not None:
+        notice["kept"] = kept
     session[_NOTICE] = notice
+
+
+def _submitted_fields(position: int) -> dict[str, list[str]]:
+    """Question `position`'s fields of this request without their prefix, bounded in size
+    (they travel in the session cookie)."""
+    prefix = f"q{position}-"
+    return {
+        name.removeprefix(prefix)[:100]: [value[:200] for value in request.form.getlist(name)[:20]]
+        for name in list(request.form)[:30]
+        if name.startswith(prefix)
+    }
+
+
+def _refusal_message(position: int, reason: str, kind: str | None) -> str:
+    """Why the answer to question `position` was not saved, as specifically as we know."""
+    if reason == MISSING:
+        return _(
+            "The answer to question %(num)d could not be saved: choose an answer first.",
+            num=position,
+        )
+    if reason == CHOSEN_TWICE and kind == "ordering":
+        return _(
+            "The answer to question %(num)d could not be saved: a step is chosen twice. "
+            "Use each step once.",
+            num=position,
+        )
+    if reason == CHOSEN_TWICE and kind == "matching":
+        return _(
+            "The answer to question %(num)d could not be saved: an item in the list is chosen "
+            "twice. Use each item once.",
+            num=position,
+        )
+    if reason == NOT_A_NUMBER:
+        return _(
+            "The answer to question %(num)d could not be saved. Write a number with at most "
+            "%(digits)d digits, without an exponent.",
+            num=position,
+            digits=MAX_DIGITS,
+        )
+    return _(
+        "The answer to question %(num)d could not be saved. Check it and try again.",
+        num=position,
+    )
 
 
 def _wants_json() -> bool:
@@ -210,14 +275,12 @@ def save_answer():
             return _json("closed", closed, 409, redirect=url_for(".result"))
         flash(closed, "error")
         return redirect(url_for(".result"))
-    except service.InvalidAnswer:
-        message = _(
-            "The answer to question %(num)d could not be saved. Check it and try again.",
-            num=position,
-        )
+    except service.InvalidAnswer as exc:
+        kind = attempt.questions[position - 1]["type"] if exc.reason != "position" else None
+        message = _refusal_message(position, exc.reason, kind)
         if _wants_json():
             return _json("invalid", message, 422)
-        _notice_at(position, "error", message, typed=request.form.get(f"q{position}-answer"))
+        _notice_at(position, "error", message, kept=_submitted_fields(position))
         return redirect(url_for(".attempt_page", _anchor=f"q{position}"))
     if _wants_json():
         return _json(
@@ -290,7 +353,7 @@ def result():
         lesson_url=lesson_url,
         next_message=reason_message(reason, current_user),
         can_start=ok,
-        when=when,
+        date_and_time=date_and_time,
         form=ActionForm(),
     )
     return _no_store(make_response(page))

@@ -70,7 +70,7 @@ class AttemptClosed(QuizError):
 
 
 class InvalidAnswer(QuizError):
-    pass
+    """Not saved: `reason` is "position" or a ResponseError reason (MISSING, CHOSEN_TWICE...)."""
 
 
 def course_parts_complete(user: Any) -> bool:
@@ -391,7 +391,7 @@ def save_answer(
     try:
         response = _normalise(snapshot, form, f"q{position}-")
     except ResponseError as exc:
-        raise InvalidAnswer("response", str(exc)) from exc
+        raise InvalidAnswer(exc.reason, str(exc)) from exc
     claimed = db.session.execute(
         update(Attempt)
         .where(

@@ -9,7 +9,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -17,7 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from lms.auth.permissions import requires
 from lms.extensions import db
-from lms.forms_common import lf_newlines
+from lms.forms_common import Form, lf_newlines
 from lms.models.quiz import ExtraTime
 from lms.models.user import Role, User, UserRole
 from lms.quiz import service
@@ -66,7 +65,7 @@ def statistics():
     )
 
 
-class ExtraTimeForm(FlaskForm):
+class ExtraTimeForm(Form):
     user_id = SelectField(
         _l("Trainee"),
         coerce=int,
@@ -108,6 +107,8 @@ class ExtraTimeForm(FlaskForm):
         ]
 
     def validate_user_id(self, field) -> None:
+        if field.data is None:  # not a number: the field already says "choose from the list"
+            return
         if field.data == self.me.id:
             raise ValidationError(OWN_RECORD)
         if field.data not in self.trainee_ids:

@@ -91,7 +91,7 @@ def test_candidate_page_shows_the_whole_record(app, client, candidate, approver,
         "Maria Chef",
         "Verksamhetschef",
         "Del 1: Grunder",
-        "90 %",
+        "90\u00a0%",
         "sandbox-placeholder",
         'id="send-back"',
     ):
@@ -128,11 +128,11 @@ def test_trainees_cannot_decide(app, client, candidate, login_user):
 def test_scores_are_shown_in_the_interface_language(app, client, candidate, approver, login_user):
     login_user(approver)
     page = client.get(f"/team/candidates/{candidate.id}").get_data(as_text=True)
-    assert "9 / 10 (90 %)" in page and "9.0" not in page
+    assert "9 / 10 (90\u00a0%)" in page and "9.0" not in page
     add_attempt(candidate, percent=95.0, passed=False)
     db.session.commit()
     page = client.get(f"/team/candidates/{candidate.id}").get_data(as_text=True)
-    assert "9,5 / 10 (95 %)" in page
+    assert "9,5 / 10 (95\u00a0%)" in page
     client.post("/locale/en", data={"next": "/"})
     page = client.get(f"/team/candidates/{candidate.id}").get_data(as_text=True)
-    assert "9.5 / 10 (95 %)" in page
+    assert "9.5 / 10 (95%)" in page  # English writes no space before %

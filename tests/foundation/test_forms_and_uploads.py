@@ -266,6 +266,13 @@ def test_optional_field_says_optional_once_in_each_language(app, client, locale,
     assert html.count(f"({optional})") == 1
 
 
+def test_a_tampered_choice_is_refused_in_our_own_words(app, client):
+    html = client.post("/apply", data={**GOOD, "role_sought": "hacker"}).data.decode()
+    assert "Välj ett av alternativen i listan." in html
+    assert "Inte ett giltigt val" not in html
+    assert Application.query.count() == 0
+
+
 def _attestation_data(**over) -> dict:
     data = {f"st_{key}": "y" for key in service.statements_for("id_administrator")}
     data.update(manager_name="Maria", manager_title="Chef", confirm="y")
@@ -280,6 +287,7 @@ def _attestation_data(**over) -> dict:
         ({"attested_on": "1999-01-01"}, "Datumet kan inte vara tidigare än den dag då ansökan"),
         ({"attested_on": "2999-01-01"}, "Datumet kan inte ligga i framtiden."),
         ({"manager_title": "Chef\nBcc: x@example.se"}, "Skriv på en rad"),
+        ({"attested_on": "31/12/2026"}, "Ange datumet som ÅÅÅÅ-MM-DD."),
     ],
 )
 def test_attestation_form_refuses_bad_dates_and_line_breaks_and_keeps_input(

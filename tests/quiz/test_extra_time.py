@@ -76,3 +76,21 @@ def test_the_form_refuses_your_own_extra_time_with_a_reason(client, make_user):
     assert 'href="#user_id"' in response.get_data(as_text=True)
     assert "Dyslexi</textarea>" in response.get_data(as_text=True)
     assert service.extra_minutes_for(me) == 0
+
+
+def test_unreadable_values_get_one_message_of_our_own_not_wtforms(client, login_as, make_user):
+    login_as("approver")
+    trainee = make_user("slow@example.se", name="Sam Långsam")
+    data = {"user_id": "abc", "minutes": "tio", "reason": "Dyslexi"}
+    response = client.post("/team/test/extra-time", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "ceorce" not in page and "Inte ett giltigt" not in page
+    # Each message twice: in the error summary and at its field; nothing else about the field.
+    assert page.count("Välj ett av alternativen i listan.") == 2
+    assert page.count("Skriv ett heltal.") == 2
+    assert (
+        "Välj en kursdeltagare." not in page and "0 till 600 minuter." not in page.split("<form")[1]
+    )
+    assert "Dyslexi</textarea>" in page
+    assert service.extra_minutes_for(trainee) == 0

@@ -48,7 +48,7 @@ def test_overview_states_the_rules_and_why_the_test_is_closed(client, login_as, 
     _english(client)
     page = client.get("/test/").get_data(as_text=True)
     assert "The test has 30 questions." in page and "You have 45 minutes." in page
-    assert "80 %" in page and "3 attempts left" in page
+    assert "You pass with 80% of the points" in page and "3 attempts left" in page
     assert "completed both parts of the course" in page
     assert "/test/start" not in page
     assert client.post("/test/start").status_code == 302
@@ -157,8 +157,9 @@ def test_failed_result_lists_the_wrong_questions_and_when_the_next_attempt_opens
     _english(client)
     attempt = _graded(client, "wrong", right=set(range(1, 21)))
     page = client.get("/test/result").get_data(as_text=True)
-    assert "Not passed" in page and "You scored 20 of 30 points (67 %)" in page
+    assert "Not passed" in page and "You scored 20 of 30 points (67%)" in page
     assert "You can take the test again from" in page
+    assert re.search(r"Attempt 1, handed in on \w+ \d+, \d{4} at \d+:\d\d\u202f[AP]M\.", page)
     assert page.count('class="card quiz-review"') == 10
     assert "Right answer:" not in page
     first_wrong = attempt.questions[20]
@@ -372,3 +373,116 @@ def test_without_javascript_a_refused_number_is_kept_with_the_error_at_its_quest
     question = _question_html(client.get("/test/attempt").get_data(as_text=True), position)
     assert "could not be saved" in question and 'role="alert"' in question
     assert 'value="tolv"' in question
+
+
+def _saved_response(position: int):
+    db.session.expire_all()
+    return db.session.scalar(
+        select(AttemptAnswer.response).where(AttemptAnswer.position == position)
+    )
+
+
+def test_a_save_without_the_questions_own_fields_is_refused_and_keeps_the_saved_answer(
+    client, login_as, course_done
+):
+    login_as("trainee")
+    attempt = _open(client)
+    position, snapshot = _with_question(attempt, "matching")
+    client.post("/test/answer", data=form_for(snapshot, position), headers=FETCH)
+    saved = _saved_response(position)
+    assert saved
+    tampered = {"position": str(position), f"q{position}-order": ["zz", "zz"]}
+    response = client.post("/test/answer", data=tampered, headers=FETCH)
+    assert response.status_code == 422 and response.json["status"] == "invalid"
+    nothing = client.post("/test/answer", data={"position": str(position)}, headers=FETCH)
+    assert nothing.status_code == 422
+    assert _saved_response(position) == saved
+    client.post("/test/answer", data=tampered)  # without JavaScript: a notice, nothing lost
+    question = _question_html(client.get("/test/attempt").get_data(as_text=True), position)
+    assert "kunde inte sparas" in question and 'role="alert"' in question
+    assert _saved_response(position) == saved
+
+
+def test_unchecking_every_box_of_a_multiple_response_clears_the_answer(
+    client, login_as, course_done
+):
+    login_as("trainee")
+    attempt = _open(client)
+    position, snapshot = _with_question(attempt, "multiple")
+    client.post("/test/answer", data=form_for(snapshot, position), headers=FETCH)
+    page = client.get("/test/attempt").get_data(as_text=True)
+    # The page always sends the question's own (empty) field, so "none checked" is a clearing.
+    assert f'<input type="hidden" name="q{position}-answer" value="">' in page
+    cleared = {"position": str(position), f"q{position}-answer": ""}
+    assert client.post("/test/answer", data=cleared, headers=FETCH).json["status"] == "saved"
+    assert _saved_response(position) == []
+
+
+def _selected(question: str) -> list[str | None]:
+    """The chosen value of each select in a question's HTML."""
+    return [
+        (m[1] if (m := re.search(r'value="([^"]*)" selected', select)) else None)
+        for select in question.split("<select")[1:]
+    ]
+
+
+def test_without_javascript_a_step_chosen_twice_is_named_and_the_choices_are_kept(
+    client, login_as, course_done
+):
+    login_as("trainee")
+    attempt = _open(client)
+    position, snapshot = _with_question(attempt, "ordering")
+    keys = _right_order(snapshot)
+    field = f"q{position}-order"
+    client.post("/test/answer", data={"position": str(position), field: keys}, headers=FETCH)
+    twice = [keys[1], keys[1], *keys[2:]]
+    client.post("/test/answer", data={"position": str(position), field: twice})
+    question = _question_html(client.get("/test/attempt").get_data(as_text=True), position)
+    assert "ett steg är valt två gånger" in question
+    assert _selected(question) == twice
+    assert _saved_response(position) == keys
+    # JavaScript gets the same specific message.
+    response = client.post(
+        "/test/answer", data={"position": str(position), field: twice}, headers=FETCH
+    )
+    assert response.status_code == 422 and "ett steg är valt två gånger" in response.json["message"]
+
+
+def test_without_javascript_a_matching_item_chosen_twice_is_named_and_the_choices_are_kept(
+    client, login_as, course_done
+):
+    login_as("trainee")
+    attempt = _open(client)
+    position, snapshot = _with_question(attempt, "matching")
+    right = snapshot["right"][0]["key"]
+    twice = {f"q{position}-match-{left['key']}": right for left in snapshot["left"]}
+    client.post("/test/answer", data={"position": str(position), **twice})
+    question = _question_html(client.get("/test/attempt").get_data(as_text=True), position)
+    assert "ett alternativ i listan är valt två gånger" in question
+    assert _selected(question) == [right] * len(snapshot["left"])
+    assert _saved_response(position) is None
+
+
+def test_long_numbers_and_exponents_are_refused_with_the_rule_and_kept_as_typed(
+    client, login_as, course_done
+):
+    login_as("trainee")
+    attempt = _open(client)
+    position, _snapshot = _with_question(attempt, "numeric")
+    for typed in ("99999999999999999999999999", "1e3"):
+        client.post("/test/answer", data={"position": str(position), f"q{position}-answer": typed})
+        question = _question_html(client.get("/test/attempt").get_data(as_text=True), position)
+        assert "Skriv ett tal med högst 15 siffror, utan exponent." in question
+        assert f'value="{typed}"' in question
+        assert _saved_response(position) is None
+
+
+def test_a_number_of_15_digits_is_stored_and_shown_again_exactly(client, login_as, course_done):
+    login_as("trainee")
+    attempt = _open(client)
+    position, _snapshot = _with_question(attempt, "numeric")
+    for typed in ("999999999999999", "-123456789,012345", "0,000000000000001"):
+        data = {"position": str(position), f"q{position}-answer": typed}
+        assert client.post("/test/answer", data=data, headers=FETCH).status_code == 200
+        shown = _field_value(client.get("/test/attempt").get_data(as_text=True), position)
+        assert shown == typed

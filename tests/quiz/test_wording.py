@@ -55,6 +55,31 @@ def test_the_hand_in_time_says_day_then_time_in_stockholm(app, locale, text):
         assert messages.handed_in_automatically(deadline) == text
 
 
+@pytest.mark.parametrize(
+    ("locale", "alone", "sentence"),
+    [
+        (
+            "sv",
+            "30 november 2026 kl. 13.42",
+            "Du kan göra provet igen från och med den 30 november 2026 kl. 13.42.",
+        ),
+        (
+            "en",
+            "November 30, 2026 at 1:42\u202fPM",
+            "You can take the test again from November 30, 2026 at 1:42\u202fPM.",
+        ),
+    ],
+)
+def test_the_next_attempt_time_is_written_like_the_hand_in_time(
+    app, trainee, monkeypatch, locale, alone, sentence
+):
+    opens_at = datetime(2026, 11, 30, 12, 42, tzinfo=UTC)  # 13.42 in Stockholm
+    monkeypatch.setattr(service, "next_attempt_opens_at", lambda user: opens_at)
+    with app.test_request_context(), force_locale(locale):
+        assert messages.when(opens_at) == alone
+        assert messages.reason_message(service.COOLDOWN, trainee) == sentence
+
+
 def test_the_attempt_and_hand_in_pages_show_the_hand_in_time_with_kl_before_the_time(
     client, login_as, course_done
 ):

@@ -11,6 +11,10 @@ from quiz_factories import single
 
 from lms.quiz.bank.model import Question
 from lms.quiz.bank.types import (
+    CHOSEN_TWICE,
+    MALFORMED,
+    MISSING,
+    NOT_A_NUMBER,
     ResponseError,
     chosen_option_keys,
     freeze,
@@ -66,7 +70,9 @@ def test_single_scores_one_only_for_the_right_key() -> None:
     snapshot = frozen(single())
     assert score(snapshot, normalise_response(snapshot, {"answer": key_of(snapshot, 0)})) == 1.0
     assert score(snapshot, normalise_response(snapshot, {"answer": key_of(snapshot, 1)})) == 0.0
-    assert score(snapshot, normalise_response(snapshot, {})) == 0.0
+    with pytest.raises(ResponseError) as refused:  # a radio choice cannot be cleared
+        normalise_response(snapshot, {"answer": ""})
+    assert refused.value.reason == MISSING
 
 
 @pytest.mark.parametrize(
@@ -164,12 +170,12 @@ def test_scoring_uses_the_snapshot_so_a_later_bank_edit_does_not_change_history(
         (
             single(type="numeric", options=(), correct=(), answer=1, tolerance=0),
             {"answer": "tolv"},
-            "not a number",
+            "not a plain decimal number",
         ),
         (
             single(type="numeric", options=(), correct=(), answer=1, tolerance=0),
             {"answer": "inf"},
-            "finite",
+            "not a plain decimal number",
         ),
         (
             single(type="ordering", options=(), correct=(), steps=("a", "b", "c")),
@@ -226,3 +232,132 @@ def test_score_is_always_between_zero_and_one() -> None:
     for _ in range(200):
         chosen = rng.sample(keys, rng.randint(0, len(keys)))
         assert 0.0 <= score(snapshot, normalise_response(snapshot, {"answer": chosen})) <= 1.0
+
+
+QUESTION_OF_TYPE = {
+    "single": single(),
+    "multiple": MULTIPLE,
+    "truefalse": single(type="truefalse", options=(), correct=(), answer=True),
+    "numeric": single(type="numeric", options=(), correct=(), answer=14, tolerance=0),
+    "matching": single(
+        type="matching", options=(), correct=(), pairs=(("a", "1"), ("b", "2"), ("c", "3"))
+    ),
+    "ordering": single(type="ordering", options=(), correct=(), steps=("a", "b", "c")),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(QUESTION_OF_TYPE))
+@pytest.mark.parametrize(
+    ("form", "reason"),
+    [
+        # another type's field (an ordering's) or, for an ordering, steps it does not have
+        ({"q1-order": ["zz", "zz"]}, MALFORMED),
+        ({"q1-answer": "zz", "q1-order": "zz"}, MALFORMED),  # one field is foreign to each type
+        ({"q1-match-zz": "zz"}, MALFORMED),  # a left key that is not the question's
+        ({}, MISSING),  # nothing of this question at all
+        ({"q2-answer": "1", "position": "1"}, MISSING),  # another question's fields only
+    ],
+)
+def test_a_form_without_the_question_types_own_fields_is_refused_not_taken_as_cleared(
+    kind: str, form: dict[str, Any], reason: str
+) -> None:
+    snapshot = frozen(QUESTION_OF_TYPE[kind])
+    with pytest.raises(ResponseError) as refused:
+        normalise_response(snapshot, form, prefix="q1-")
+    assert refused.value.reason == reason
+
+
+def _cleared_form(snapshot: dict[str, Any], kind: str) -> dict[str, Any]:
+    """What the page sends with nothing chosen: each type's own fields, empty."""
+    if kind == "matching":
+        return {f"q1-match-{left['key']}": "" for left in snapshot["left"]}
+    if kind == "ordering":
+        return {"q1-order": [""] * len(snapshot["steps"])}
+    return {"q1-answer": ""}  # multiple: the page's hidden empty field; numeric: the text box
+
+
+@pytest.mark.parametrize(
+    ("kind", "cleared"),
+    [("multiple", []), ("matching", {}), ("ordering", None), ("numeric", None)],
+)
+def test_a_type_that_can_be_cleared_takes_its_own_empty_fields_as_cleared(
+    kind: str, cleared: Any
+) -> None:
+    snapshot = frozen(QUESTION_OF_TYPE[kind])
+    form = {"position": "1", "csrf_token": "t", **_cleared_form(snapshot, kind)}
+    assert normalise_response(snapshot, form, prefix="q1-") == cleared
+
+
+@pytest.mark.parametrize("kind", ["single", "truefalse"])
+def test_radio_types_cannot_be_cleared(kind: str) -> None:
+    snapshot = frozen(QUESTION_OF_TYPE[kind])
+    with pytest.raises(ResponseError) as refused:
+        normalise_response(snapshot, _cleared_form(snapshot, kind), prefix="q1-")
+    assert refused.value.reason == MISSING
+
+
+def test_matching_refuses_a_right_item_chosen_twice_and_takes_a_partial_answer() -> None:
+    snapshot = frozen(QUESTION_OF_TYPE["matching"])
+    left = [item["key"] for item in snapshot["left"]]
+    right = snapshot["right"][0]["key"]
+    with pytest.raises(ResponseError) as refused:
+        normalise_response(snapshot, {f"match-{left[0]}": right, f"match-{left[1]}": right})
+    assert refused.value.reason == CHOSEN_TWICE
+    partial = {f"match-{left[0]}": right, f"match-{left[1]}": ""}
+    assert normalise_response(snapshot, partial) == {left[0]: right}
+
+
+def test_ordering_refuses_a_step_chosen_twice_as_chosen_twice() -> None:
+    snapshot = frozen(QUESTION_OF_TYPE["ordering"])
+    key = snapshot["steps"][0]["key"]
+    with pytest.raises(ResponseError) as refused:
+        normalise_response(snapshot, {"order": [key, key, ""]})
+    assert refused.value.reason == CHOSEN_TWICE
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("3,5", 3.5),
+        ("3.5", 3.5),
+        ("\u22122", -2.0),
+        ("+7", 7.0),
+        ("1 000", 1000.0),
+        ("1\u00a0000\u202f000,25", 1000000.25),
+        ("1\u2009000", 1000.0),
+        (",5", 0.5),
+        ("12,", 12.0),
+        ("999999999999999", 999999999999999.0),  # 15 digits
+        ("0,000000000000000123456789012345", 1.23456789012345e-16),  # leading zeros are free
+        ("1,50000000000000000000", 1.5),  # so are trailing zeros of the decimals
+    ],
+)
+def test_numeric_takes_plain_decimal_numbers_of_at_most_15_digits(typed: str, value: float) -> None:
+    snapshot = frozen(QUESTION_OF_TYPE["numeric"])
+    assert normalise_response(snapshot, {"answer": typed}) == value
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "99999999999999999999999999",
+        "1234567890123456",  # 16 digits
+        "0,1234567890123456",
+        "1e3",
+        "1E3",
+        "inf",
+        "nan",
+        "0x10",
+        "1,000.5",
+        "1,2,3",
+        "--1",
+        "-",
+        ",",
+        "tolv",
+    ],
+)
+def test_numeric_refuses_exponents_and_more_than_15_digits(typed: str) -> None:
+    snapshot = frozen(QUESTION_OF_TYPE["numeric"])
+    with pytest.raises(ResponseError) as refused:
+        normalise_response(snapshot, {"answer": typed})
+    assert refused.value.reason == NOT_A_NUMBER

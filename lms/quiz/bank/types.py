@@ -15,8 +15,8 @@ Adding a type means subclassing `QuestionType` and decorating it with `@register
 
 from __future__ import annotations
 
-import math
 import random
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
@@ -38,8 +38,20 @@ TYPE_FIELDS: dict[str, Any] = {
 }
 
 
+# Why a response was refused, for the pages to name the problem (the message is for logs).
+MALFORMED = "malformed"  # foreign fields, unknown keys: a tampered or stale form
+MISSING = "missing"  # none of the question's own fields, or a choice that cannot be cleared
+CHOSEN_TWICE = "chosen_twice"  # an ordering step or a matching item used twice
+NOT_A_NUMBER = "not_a_number"  # not a plain decimal number of at most MAX_DIGITS digits
+
+
 class ResponseError(ValueError):
-    """Submitted form data that cannot be an answer to this question (tampered or stale form)."""
+    """Submitted form data that cannot be an answer to this question (tampered or stale form,
+    or a choice the question does not allow); `reason` is one of the constants above."""
+
+    def __init__(self, message: str, reason: str = MALFORMED) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 class QuestionType:
@@ -74,6 +86,10 @@ class QuestionType:
     def view(self, snapshot: Snapshot) -> dict[str, Any]:
         """The type-specific part of the public view."""
         return {}
+
+    def form_fields(self, snapshot: Snapshot) -> set[str]:
+        """The names (without prefix) of the form fields a page sends for this question."""
+        return {"answer"}
 
     def normalise(self, snapshot: Snapshot, form: Mapping[str, Any], prefix: str) -> Response:
         raise NotImplementedError
@@ -162,16 +178,24 @@ def key_index(items: list[dict[str, Any]]) -> dict[str, int]:
     return {item["key"]: item["index"] for item in items}
 
 
+# A float holds every decimal of at most 15 significant digits exactly (DBL_DIG), so such a
+# number is stored, shown again and read back as the very number the trainee typed.
+MAX_DIGITS = 15
+_PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
+_DIGIT_SPACES = dict.fromkeys(map(ord, " \u00a0\u2009\u202f"), None)  # thousands separators
+
+
 def parse_number(text: str) -> float:
-    """A decimal number as typed by a Swedish user: '3,5', '3.5', '−2', '1 000'."""
-    cleaned = text.replace("\u2212", "-").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ResponseError(f"'{text}' is not a number") from None
-    if not math.isfinite(value):
-        raise ResponseError(f"'{text}' is not a finite number")
-    return value
+    """A plain decimal number as typed by a Swedish user: '3,5', '3.5', '−2', '1 000'; at most
+    MAX_DIGITS significant digits and no exponent (else ResponseError NOT_A_NUMBER)."""
+    cleaned = text.strip().replace("\u2212", "-").translate(_DIGIT_SPACES).replace(",", ".")
+    if not _PLAIN_DECIMAL.fullmatch(cleaned):
+        raise ResponseError(f"'{text}' is not a plain decimal number", NOT_A_NUMBER)
+    whole, _, fraction = cleaned.lstrip("+-").partition(".")
+    significant = (whole + fraction.rstrip("0")).lstrip("0")
+    if len(significant) > MAX_DIGITS:
+        raise ResponseError(f"'{text}' has more than {MAX_DIGITS} digits", NOT_A_NUMBER)
+    return float(cleaned)
 
 
 # -- the public API ----------------------------------------------------------------------------
@@ -221,8 +245,17 @@ def public_view(question: Question | Snapshot, rng: random.Random | None = None)
 
 def normalise_response(snapshot: Snapshot, form: Mapping[str, Any], prefix: str = "") -> Response:
     """The response in the form `score` takes, from submitted form data (field names start with
-    `prefix`); `None` means unanswered. Raises ResponseError on malformed data."""
-    return get_type(snapshot["type"]).normalise(snapshot, form, prefix)
+    `prefix`); `None` (or an empty list or dict) means the trainee cleared the answer. Raises
+    ResponseError on malformed data: fields with the prefix that the type does not use, or a
+    form without any of the question's own fields (nothing to save, not a cleared answer)."""
+    kind = get_type(snapshot["type"])
+    own = {prefix + name for name in kind.form_fields(snapshot)}
+    foreign = sorted(name for name in form if name.startswith(prefix) and name not in own)
+    if foreign:
+        raise ResponseError(f"field '{foreign[0]}' is not used by question {snapshot['id']}")
+    if not any(name in form for name in own):
+        raise ResponseError(f"no answer to question {snapshot['id']} in the form", MISSING)
+    return kind.normalise(snapshot, form, prefix)
 
 
 def score(snapshot: Snapshot, response: Response) -> float:

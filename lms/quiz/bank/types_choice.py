@@ -9,6 +9,7 @@ from typing import Any
 
 from .model import Question
 from .types import (
+    MISSING,
     LineMessage,
     QuestionType,
     Response,
@@ -107,7 +108,9 @@ class SingleChoice(ChoiceType):
 
     def normalise(self, snapshot: Snapshot, form: Mapping[str, Any], prefix: str) -> Response:
         key = one_value(form, prefix + "answer")
-        if key is not None and key not in key_index(snapshot["options"]):
+        if key is None:  # radio buttons: a choice can be changed but not cleared
+            raise ResponseError("no option chosen", MISSING)
+        if key not in key_index(snapshot["options"]):
             raise ResponseError(f"'{key}' is not an option of question {snapshot['id']}")
         return key
 
@@ -135,6 +138,8 @@ class MultipleResponse(ChoiceType):
         return {**super().view(snapshot), "multiple": True}
 
     def normalise(self, snapshot: Snapshot, form: Mapping[str, Any], prefix: str) -> Response:
+        # The page sends an empty `answer` besides the checkboxes: with every box unchecked it
+        # still says "cleared" (an empty list), unlike a form without the question's fields.
         keys = form_values(form, prefix + "answer")
         known = key_index(snapshot["options"])
         unknown = [key for key in keys if key not in known]
@@ -180,8 +185,8 @@ class TrueFalse(QuestionType):
 
     def normalise(self, snapshot: Snapshot, form: Mapping[str, Any], prefix: str) -> Response:
         value = one_value(form, prefix + "answer")
-        if value is None:
-            return None
+        if value is None:  # radio buttons: a choice can be changed but not cleared
+            raise ResponseError("neither true nor false chosen", MISSING)
         if value.lower() in TRUE_WORDS:
             return True
         if value.lower() in FALSE_WORDS:

@@ -9,6 +9,7 @@ from typing import Any
 
 from .model import Question
 from .types import (
+    CHOSEN_TWICE,
     LineMessage,
     QuestionType,
     Response,
@@ -67,7 +68,11 @@ class Matching(QuestionType):
     def view(self, snapshot: Snapshot) -> dict[str, Any]:
         return {"left": _public(snapshot["left"]), "right": _public(snapshot["right"])}
 
+    def form_fields(self, snapshot: Snapshot) -> set[str]:
+        return {f"match-{item['key']}" for item in snapshot["left"]}
+
     def normalise(self, snapshot: Snapshot, form: Mapping[str, Any], prefix: str) -> Response:
+        # Every "– Choose –" left blank is a cleared answer (an empty dict).
         rights = key_index(snapshot["right"])
         matches: dict[str, str] = {}
         for item in snapshot["left"]:
@@ -77,6 +82,9 @@ class Matching(QuestionType):
             if chosen not in rights:
                 raise ResponseError(f"'{chosen}' is not a right item of question {snapshot['id']}")
             matches[item["key"]] = chosen
+        if len(set(matches.values())) != len(matches):
+            # Pairs are one to one, so a right item chosen twice is wrong at least once.
+            raise ResponseError("a right item is chosen twice", CHOSEN_TWICE)
         return matches
 
     def score(self, snapshot: Snapshot, response: Response) -> float:
@@ -125,6 +133,9 @@ class Ordering(QuestionType):
     def view(self, snapshot: Snapshot) -> dict[str, Any]:
         return {"steps": _public(snapshot["steps"])}
 
+    def form_fields(self, snapshot: Snapshot) -> set[str]:
+        return {"order"}
+
     def normalise(self, snapshot: Snapshot, form: Mapping[str, Any], prefix: str) -> Response:
         # Positions matter: a trainee who has chosen only some steps so far gets a partial
         # order with None in the open places (kept, so the page can show it again; it scores 0).
@@ -142,7 +153,7 @@ class Ordering(QuestionType):
         if unknown:
             raise ResponseError(f"'{unknown[0]}' is not a step of question {snapshot['id']}")
         if len(set(chosen)) != len(chosen):
-            raise ResponseError("order must use every step at most once")
+            raise ResponseError("order must use every step at most once", CHOSEN_TWICE)
         if len(chosen) == len(steps):
             return chosen
         return slots + [None] * (len(steps) - len(slots))

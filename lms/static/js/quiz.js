@@ -1,7 +1,8 @@
 /* The knowledge test page, progressively enhanced (the page works without this file):
    - each question form is saved with fetch when an answer changes (and on "Save answer"),
      one request at a time, and "Saved" is announced in a polite live region; a partly
-     chosen order is saved too (the server keeps it), one with a step chosen twice waits;
+     chosen order is saved too (the server keeps it), one with a step (or a matching item)
+     chosen twice waits;
    - the clock counts down from the time the server rendered, re-synced on every save, and
      announces only at 10, 5 and 1 minutes left. The server decides when the time is up. */
 (function () {
@@ -87,10 +88,12 @@
   }
 
   // An ordering question is filled in one step at a time, and moving a step means choosing it
-  // in its new place before clearing the old one: while a step is chosen twice, wait quietly.
-  function stepChosenTwice(form) {
+  // in its new place before clearing the old one (a matching item alike): while a step or an
+  // item is chosen twice, wait quietly (the server would refuse it).
+  function chosenTwice(form) {
     var seen = {}, twice = false;
-    Array.prototype.forEach.call(form.querySelectorAll("select[name$='-order']"), function (select) {
+    var selects = form.querySelectorAll("select[name$='-order'], select[name*='-match-']");
+    Array.prototype.forEach.call(selects, function (select) {
       if (select.value && seen[select.value]) { twice = true; }
       seen[select.value] = true;
     });
@@ -99,7 +102,7 @@
 
   Array.prototype.forEach.call(document.querySelectorAll("form.quiz-question"), function (form) {
     form.addEventListener("change", function () {
-      if (stepChosenTwice(form)) {
+      if (chosenTwice(form)) {
         var status = form.querySelector(".quiz-saved");
         status.textContent = status.dataset.twice;
         return;
