@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
+from wtforms import DateField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from lms.auth.service import password_problem
@@ -35,6 +35,14 @@ class SingleLine:
             )
 
 
+class DayField(DateField):
+    """A YYYY-MM-DD date field that ignores spaces around the date (a pasted or typed date
+    often ends in one)."""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata([v.strip() if isinstance(v, str) else v for v in valuelist])
+
+
 class NewPasswordMixin:
     password = PasswordField(
         _l("New password"),
@@ -56,4 +64,4 @@ class NewPasswordMixin:
             raise ValidationError(_l("The password must be at least 12 characters long."))
 
 
-__all__ = ["ActionForm", "Length", "NewPasswordMixin", "SingleLine", "lf_newlines"]
+__all__ = ["ActionForm", "DayField", "Length", "NewPasswordMixin", "SingleLine", "lf_newlines"]
