@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -426,3 +427,36 @@ def test_attestation_error_summary_follows_the_form_and_joins_sentences_cleanly(
     assert ".:" not in summary
     assert "behöver rollen i sitt arbete. Bekräfta påståendet eller avbryt här." in summary
     assert "Ditt namn: Ange ditt namn." in summary
+
+
+def test_approver_sees_the_message_with_its_line_breaks_and_statements_in_form_order(
+    app, client, login_as
+):
+    from tests.foundation.test_enrolment_states import _attest
+
+    row = _attest(service.submit_application(_input(message="rad1\nrad2 <b>")))
+    login_as("approver")
+    html = client.get(f"/team/applications/{row.id}").data.decode()
+    assert '<dd class="multiline">rad1\nrad2 &lt;b&gt;</dd>' in html
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        expected = [str(t) for t in service.statements_for(row.role_sought).values()]
+    shown = [text for text in expected if text in html]
+    assert shown == expected
+    assert sorted(html.index(text) for text in expected) == [html.index(t) for t in expected]
+    css = (Path(app.static_folder) / "css" / "app.css").read_text()
+    assert ".multiline { white-space: pre-line; }" in css
+
+
+def test_the_pdf_link_is_offered_only_to_those_who_may_open_it(app, client, login_as):
+    row = service.attest_by_upload(
+        service.submit_application(_input()), io.BytesIO(VALID_PDF), "intyg.pdf"
+    )
+    link = f"/team/attestations/{row.current_attestation.id}/document"
+    login_as("admin")
+    html = client.get(f"/team/applications/{row.id}").data.decode()
+    assert link not in html and "Bara godkännare kan öppna dokumentet." in html
+    assert client.get(link).status_code == 403
+    client.post("/logout")
+    login_as("approver")
+    html = client.get(f"/team/applications/{row.id}").data.decode()
+    assert link in html and "Bara godkännare" not in html
