@@ -413,16 +413,16 @@ def queue_query(
     stmt = select(Application)
     if state:
         stmt = stmt.where(Application.state == state)
+    # autoescape: "%" and "_" typed in a search field are characters, not wildcards
     if organisation:
-        stmt = stmt.where(Application.organisation.ilike(f"%{organisation}%"))
+        stmt = stmt.where(Application.organisation.icontains(organisation, autoescape=True))
     if role:
         stmt = stmt.where(Application.role_sought == role)
     if search:
-        like = f"%{search}%"
         stmt = stmt.where(
-            Application.name.ilike(like)
-            | Application.email.ilike(like)
-            | Application.hsa_id.ilike(like)
+            Application.name.icontains(search, autoescape=True)
+            | Application.email.icontains(search, autoescape=True)
+            | Application.hsa_id.icontains(search, autoescape=True)
         )
     return stmt.order_by(Application.created_at.desc())
 

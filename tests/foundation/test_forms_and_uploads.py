@@ -460,3 +460,29 @@ def test_the_pdf_link_is_offered_only_to_those_who_may_open_it(app, client, logi
     login_as("approver")
     html = client.get(f"/team/applications/{row.id}").data.decode()
     assert link in html and "Bara godkännare" not in html
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("q=%25", ["Tim 100% Test"]),
+        ("q=_", ["Ulla_Understreck"]),
+        ("organisation=%25", ["Tim 100% Test"]),
+        ("organisation=_", []),
+        ("q=sara", ["Sara Exempelsson"]),
+        ("organisation=vård", ["Sara Exempelsson", "Ulla_Understreck"]),
+    ],
+)
+def test_queue_search_takes_percent_and_underscore_literally(
+    app, client, login_as, query, expected
+):
+    people = [
+        ("Sara Exempelsson", "sara@example.se", "Vårdcentralen"),
+        ("Tim 100% Test", "tim@example.se", "Enhet 100%"),
+        ("Ulla_Understreck", "ulla@example.se", "Vårdcentralen"),
+    ]
+    for name, email, organisation in people:
+        service.submit_application(_input(name=name, email=email, organisation=organisation))
+    login_as("approver")
+    html = client.get(f"/team/applications?{query}").data.decode()
+    assert [name for name, _email, _org in people if name in html] == expected
