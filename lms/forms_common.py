@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from lms.auth.service import password_problem
 from lms.plaintext import has_control_characters
@@ -46,7 +46,8 @@ class DayField(DateField):
 class NewPasswordMixin:
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(message=_l("Enter a password."))],
+        # InputRequired, not DataRequired: a password of only spaces gets its own message below
+        validators=[InputRequired(message=_l("Enter a password."))],
         description=_l("At least 12 characters. A sentence of several words is easy to remember."),
         render_kw={"autocomplete": "new-password"},
     )
@@ -60,7 +61,10 @@ class NewPasswordMixin:
     )
 
     def validate_password(self, field) -> None:
-        if password_problem(field.data or "") == "too_short":
+        problem = password_problem(field.data or "")
+        if problem == "blank":
+            raise ValidationError(_l("The password cannot be only spaces."))
+        if problem == "too_short":
             raise ValidationError(_l("The password must be at least 12 characters long."))
 
 
