@@ -39,12 +39,14 @@ def date_arg(args: Mapping[str, str], name: str, errors: dict[str, str]) -> date
     return day
 
 
-def invalid_filter_page(errors: dict[str, str]):
+def invalid_filter_page(errors: dict[str, str], labels: Mapping[str, object]):
     """The answer to a CSV export with an invalid date: 400 with the reasons, not a file that
-    silently ignores the date."""
+    silently ignores the date. `labels` names each field as its page does (not "from")."""
     return render_template(
         "errors/error.html",
         code=400,
         title=_("The filter is not valid"),
-        message=" ".join(f"{name}: {message}" for name, message in errors.items()),
+        message=" ".join(
+            f"{labels.get(name, name)}: {message}" for name, message in errors.items()
+        ),
     ), 400

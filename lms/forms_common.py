@@ -7,8 +7,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
-from wtforms import PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms import DateField, PasswordField
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from lms.auth.service import password_problem
 from lms.plaintext import has_control_characters
@@ -78,10 +78,19 @@ class SingleLine:
             )
 
 
+class DayField(DateField):
+    """A YYYY-MM-DD date field that ignores spaces around the date (a pasted or typed date
+    often ends in one)."""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata([v.strip() if isinstance(v, str) else v for v in valuelist])
+
+
 class NewPasswordMixin:
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(message=_l("Enter a password."))],
+        # InputRequired, not DataRequired: a password of only spaces gets its own message below
+        validators=[InputRequired(message=_l("Enter a password."))],
         description=_l("At least 12 characters. A sentence of several words is easy to remember."),
         render_kw={"autocomplete": "new-password"},
     )
@@ -95,8 +104,19 @@ class NewPasswordMixin:
     )
 
     def validate_password(self, field) -> None:
-        if password_problem(field.data or "") == "too_short":
+        problem = password_problem(field.data or "")
+        if problem == "blank":
+            raise ValidationError(_l("The password cannot be only spaces."))
+        if problem == "too_short":
             raise ValidationError(_l("The password must be at least 12 characters long."))
 
 
-__all__ = ["ActionForm", "Form", "Length", "NewPasswordMixin", "SingleLine", "lf_newlines"]
+__all__ = [
+    "ActionForm",
+    "DayField",
+    "Form",
+    "Length",
+    "NewPasswordMixin",
+    "SingleLine",
+    "lf_newlines",
+]

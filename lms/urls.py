@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 from flask import current_app, request
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, RequestRedirect
+
+from lms.auth.permissions import user_can
 
 # The largest id an INTEGER column holds on PostgreSQL (32-bit); SQLite allows more, but no
 # row of ours gets near it.
@@ -58,6 +61,54 @@ def parent_path(target: str | None) -> str | None:
     return head or "/"
 
 
+def ancestor_paths(target: str | None) -> Iterator[str]:
+    """Each level up in turn, to "/": /team/certifications/1 then /team/certifications, /team
+    and / for /team/certifications/1/revoke."""
+    path = parent_path(target)
+    while path is not None:
+        yield path
+        path = None if path == "/" else parent_path(path)
+
+
+# POST-only actions whose form is on a page their URL does not name: endpoint → a function of
+# the URL's arguments that gives that page (None when there is none, e.g. an unknown id).
+ACTION_PAGES: dict[str, Callable[..., str | None]] = {}
+
+
+def page_of_action(
+    endpoint: str,
+) -> Callable[[Callable[..., str | None]], Callable[..., str | None]]:
+    """Register where the form of the action `endpoint` is, for a sign-in whose `next` is that
+    action (its session ran out while the form was open)."""
+
+    def register(find_page: Callable[..., str | None]) -> Callable[..., str | None]:
+        ACTION_PAGES[endpoint] = find_page
+        return find_page
+
+    return register
+
+
+def _route_of(path: str, method: str) -> tuple[str, dict] | None:
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        return adapter.match(urlsplit(path).path, method=method)
+    except HTTPException:  # includes RequestRedirect
+        return None
+
+
+def action_page(target: str | None) -> str | None:
+    """The page that holds the form of the action `target` names, if one is registered and the
+    user may use the action (the page names a record: say nothing to someone else)."""
+    path = safe_next(target)
+    match = _route_of(path, "POST") if path else None
+    if match is None or match[0] not in ACTION_PAGES:
+        return None
+    permission = getattr(current_app.view_functions[match[0]], "required_permission", None)
+    if permission is not None and not user_can(current_user, permission):
+        return None
+    return ACTION_PAGES[match[0]](**match[1])
+
+
 def referring_path() -> str | None:
     """The Referer as a local path, when it is a page of this site."""
     referrer = urlsplit(request.referrer or "")
@@ -68,9 +119,15 @@ def referring_path() -> str | None:
 
 def redirect_target(wanted: str | None, fallbacks: Iterable[str | None] = (), *, home: str) -> str:
     """Where to send the browser after a POST (sign-in, language switch): `wanted` if it is a
-    local page that opens with GET, else the page above it, else the first usable fallback,
-    else `home`. Off-site targets are never used (no open redirect)."""
-    for candidate in (wanted, parent_path(wanted), *fallbacks):
+    local page that opens with GET; for an action (a POST-only route), the page registered for
+    it, else the nearest page above it; else the first usable fallback, else `home`. Off-site
+    targets are never used (no open redirect)."""
+    candidates: list[str | None] = [wanted]
+    if wanted is not None and safe_next(wanted) and _route_of(wanted, "POST") is not None:
+        candidates += [action_page(wanted), *ancestor_paths(wanted)]
+    else:
+        candidates.append(parent_path(wanted))
+    for candidate in (*candidates, *fallbacks):
         if opens_with_get(candidate):
             return candidate  # type: ignore[return-value]
     return home

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 EVENT_LABELS = {
     "user.created": _l("Account created"),
+    "user.role_granted": _l("Role granted"),
     "auth.login": _l("Signed in"),
     "auth.locked": _l("Account locked after failed sign-ins"),
     "auth.reset_requested": _l("Password reset requested"),

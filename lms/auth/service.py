@@ -77,6 +77,8 @@ def hash_password(password: str) -> str:
 
 def password_problem(password: str) -> str | None:
     """A reason the password is not acceptable, or None (messages are translated by the form)."""
+    if not password.strip():  # twelve spaces are long enough but no secret
+        return "blank"
     if len(password) < current_app.config["PASSWORD_MIN_LENGTH"]:
         return "too_short"
     return None

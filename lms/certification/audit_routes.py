@@ -19,6 +19,7 @@ from flask import (
     request,
     stream_with_context,
 )
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from lms.auth.permissions import requires
@@ -29,6 +30,9 @@ from lms.extensions import db
 from lms.models.audit import AuditEvent
 
 bp = Blueprint("audit_admin", __name__, url_prefix="/admin")
+
+# The date fields' labels, on the page and in the CSV export's error.
+DATE_LABELS = {"from": _l("From"), "to": _l("To")}
 
 CSV_HEADER = (
     "seq",
@@ -101,6 +105,7 @@ def audit_log():
         actions=actions,
         query=query,
         errors=errors,
+        date_labels=DATE_LABELS,
     ), 422 if errors else 200
 
 
@@ -110,7 +115,7 @@ def audit_csv():
     errors: dict[str, str] = {}
     stmt = _query(errors).order_by(AuditEvent.seq)
     if errors:
-        return invalid_filter_page(errors)
+        return invalid_filter_page(errors, DATE_LABELS)
 
     def rows() -> Iterator[bytes]:
         yield (BOM + csv_text([CSV_HEADER])).encode("utf-8")

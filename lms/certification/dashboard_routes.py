@@ -29,6 +29,8 @@ STEP_LABELS = {
     "passed": _l("Passed the test"),
     "certified": _l("Certified"),
 }
+# The date fields' labels, on the page and in the CSV export's error.
+DATE_LABELS = {"from": _l("Applications from"), "to": _l("Applications to")}
 TABLES = ("funnel", "organisations", "outcomes", "expiring")
 
 
@@ -114,6 +116,7 @@ def index():
         funnel_chart=funnel_chart,
         org_chart=org_chart,
         errors=errors,
+        date_labels=DATE_LABELS,
         query=query,
     ), 422 if errors else 200
 
@@ -125,7 +128,7 @@ def export(table: str):
         abort(404)
     filters, errors = _filters()
     if errors:
-        return invalid_filter_page(errors)
+        return invalid_filter_page(errors, DATE_LABELS)
     header, rows = table_rows(build_dashboard(filters), table)
     response = Response(csv_bytes(header, rows), mimetype="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="dashboard-{table}.csv"'

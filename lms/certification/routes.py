@@ -21,6 +21,7 @@ from lms.extensions import db
 from lms.forms_common import ActionForm
 from lms.models.certification import Certification, SendBack
 from lms.models.user import User
+from lms.urls import page_of_action
 
 bp = Blueprint("certification", __name__)
 
@@ -230,6 +231,13 @@ def certifications():
     return render_template(
         "certification/list.html", certifications=rows, today=service.today(), role_label=role_label
     )
+
+
+@page_of_action("certification.revoke")
+def revoke_form_page(cert_id: int) -> str | None:
+    """The revoke form is on the holder's page (the URL names only the certification)."""
+    cert = db.session.get(Certification, cert_id)
+    return url_for("certification.candidate", user_id=cert.user_id) if cert else None
 
 
 @bp.route("/team/certifications/<int:cert_id>/revoke", methods=["POST"])

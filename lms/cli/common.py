@@ -1,4 +1,5 @@
-"""What every command shares: the date option type and one-line database errors."""
+"""What every command shares: the date option type, one-line errors for files named on the
+command line and for the database."""
 
 from __future__ import annotations
 
@@ -49,6 +50,23 @@ def read_text_argument(path: Path) -> str:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+class CannotUse(click.ClickException):
+    """`Error: <message>` for an argument the command cannot use (a bank that does not exist, a
+    file it would overwrite): exit status 2, as click gives for a bad option."""
+
+    exit_code = 2
+
+
+def write_text_output(path: Path, text: str) -> None:
+    """Write a file named on the command line, making its folder; a one-line error when the
+    folder or the file cannot be made (a file where a folder should be, a read-only place)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def schema_problem() -> str | None:

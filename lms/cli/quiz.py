@@ -13,7 +13,7 @@ import yaml
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from lms.cli.common import read_text_argument
+from lms.cli.common import CannotUse, read_text_argument, write_text_output
 from lms.quiz.bank import Question, export_gift, parse_gift, run_check
 from lms.quiz.bank.loader import ID_PATTERN, load_bank
 
@@ -131,8 +131,7 @@ def import_gift(gift_file: Path, bank_name: str | None, force: bool) -> None:
         raise click.UsageError(f"bank name {name!r} must match [a-z0-9-]+")
     target = Path(current_app.config["QUIZ_DIR"]) / "banks" / f"{name}.yaml"
     if target.exists() and not force:
-        click.echo(f"{target} exists; use --force to overwrite it", err=True)
-        raise SystemExit(2)
+        raise CannotUse(f"{target} exists; use --force to overwrite it")
     questions, problems = parse_gift(read_text_argument(gift_file), gift_file)
     for problem in problems:
         click.echo(str(problem))
@@ -143,10 +142,8 @@ def import_gift(gift_file: Path, bank_name: str | None, force: bool) -> None:
                 "lesson; add lesson: before the bank is used"
             )
     if not questions:
-        click.echo(f"no question could be imported from {gift_file}", err=True)
-        raise SystemExit(1)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(bank_yaml(name, questions), encoding="utf-8")
+        raise click.ClickException(f"no question could be imported from {gift_file}")
+    write_text_output(target, bank_yaml(name, questions))
     click.echo(f"Wrote {len(questions)} question(s) to {target}")
     if problems:
         raise SystemExit(1)
@@ -165,8 +162,7 @@ def export_gift_command(bank: str, out_dir: Path | None) -> None:
     quiz_dir = Path(current_app.config["QUIZ_DIR"])
     source = quiz_dir / "banks" / f"{bank}.yaml"
     if not ID_PATTERN.fullmatch(bank) or not source.is_file():
-        click.echo(f"no bank {bank!r} in {quiz_dir / 'banks'}", err=True)
-        raise SystemExit(2)
+        raise CannotUse(f"no bank {bank!r} in {quiz_dir / 'banks'}")
     loaded, problems = load_bank(source)
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -174,10 +170,8 @@ def export_gift_command(bank: str, out_dir: Path | None) -> None:
         raise SystemExit(1)
     # The header names the bank relative to the project, so the export is the same everywhere.
     loaded = dataclasses.replace(loaded, path=f"{quiz_dir.name}/banks/{bank}.yaml")
-    folder = out_dir or quiz_dir / "gift"
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{bank}.gift"
-    target.write_text(export_gift(loaded), encoding="utf-8")
+    target = (out_dir or quiz_dir / "gift") / f"{bank}.gift"
+    write_text_output(target, export_gift(loaded))
     click.echo(f"Wrote {target}")
 
 

@@ -39,8 +39,9 @@ def create(email: str, roles: tuple[str, ...], name: str | None, password: str |
         check_account_details(email, name)
         if password is None:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-        if password_problem(password):
-            raise click.BadParameter("at least 12 characters", param_hint="--password")
+        if problem := password_problem(password):
+            reasons = {"blank": "only whitespace", "too_short": "at least 12 characters"}
+            raise click.BadParameter(reasons[problem], param_hint="--password")
         user = create_user(email, name, {Role(r) for r in roles}, password=password)
     except AccountError as exc:
         hint = {"email": "EMAIL", "name": "--name"}.get(exc.field or "")

@@ -4,13 +4,13 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, EmailField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from lms.enrolment.service import valid_hsa_id
 from lms.enrolment.statements import ROLE_LABELS
-from lms.forms_common import Form, SingleLine, lf_newlines
+from lms.forms_common import DayField, Form, SingleLine, lf_newlines
 from lms.models.enrolment import RoleSought
 
 
@@ -110,9 +110,9 @@ class AttestationForm(Form):
         validators=[DataRequired(message=_l("Enter your title.")), Length(max=200), SingleLine()],
         render_kw={"autocomplete": "organization-title"},
     )
-    attested_on = DateField(
+    attested_on = DayField(
         _l("Date"),
-        validators=[DataRequired(message=_l("Enter the date as YYYY-MM-DD."))],
+        validators=[DataRequired(message=_l("Enter the date of the attestation."))],
         description=_l("YYYY-MM-DD"),
     )
     confirm = BooleanField(
@@ -156,7 +156,14 @@ def attestation_form_for(
         )
     form = _Form(formdata=formdata) if formdata is not None else _Form()
     form.date_bounds = date_bounds
+    # The browser's date picker offers only the days the server accepts.
+    earliest, latest = date_bounds
+    form.attested_on.render_kw = {"min": earliest.isoformat(), "max": latest.isoformat()}
     form.statement_fields = [getattr(form, f"st_{key}") for key in statements]
+    # The page asks for the statements first; the error summary lists the form's fields in
+    # their order, so put the fields declared above after them.
+    for name in [n for n in form._fields if not n.startswith("st_")]:
+        form._fields.move_to_end(name)
     return form
 
 

@@ -166,10 +166,24 @@ def attest(token: str):
             return _token_gone(exc.reason)
         except service.TransitionError as exc:
             return _attestation_gone(exc)
-        return render_template("enrolment/attested.html", application=app)
+        # Post/Redirect/Get: a reload of the receipt must not post the used link again. Like
+        # /apply/sent, the session keeps only the id (no personal data in the cookie) and the
+        # receipt shows only the candidate's name, which the manager has just seen.
+        session["attested_application_id"] = app.id
+        return redirect(url_for("enrolment.attested"))
     return render_template(
         "enrolment/attest.html", form=form, application=app, role_label=ROLE_LABELS[app.role_sought]
     )
+
+
+@bp.route("/attest/received")
+@public
+def attested():
+    app_id = session.get("attested_application_id")
+    app = db.session.get(Application, app_id) if app_id else None
+    if app is None:
+        return redirect(url_for("main.index"))
+    return render_template("enrolment/attested.html", candidate_name=app.name)
 
 
 def _status_page(

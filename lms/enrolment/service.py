@@ -356,9 +356,10 @@ def approve(app: Application, approver: User) -> User:
 def reject(app: Application, approver: User, reason: str) -> None:
     if app.submitted_by(approver):
         raise TransitionError("own_application", app)
-    if not reason.strip():
+    reason = reason.strip()  # the same text in the application, the audit log and the mail
+    if not reason:
         raise ValueError("a reason is required")
-    app.decided_at, app.decided_by_id, app.decision_reason = utcnow(), approver.id, reason.strip()
+    app.decided_at, app.decided_by_id, app.decision_reason = utcnow(), approver.id, reason
     _move(app, S.REJECTED, "enrolment.rejected", actor=approver, details={"reason": reason})
     revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id, reason="decided")
     _commit_and_send(
@@ -368,6 +369,7 @@ def reject(app: Application, approver: User, reason: str) -> None:
 
 def withdraw(app: Application, *, by: User | None = None, reason: str = "") -> None:
     """Withdrawn by the candidate (through their link) or by an approver on their request."""
+    reason = reason.strip()  # the same text in the application, the audit log and the mail
     label = None if by else f"applicant:{app.email}"
     _move(
         app,
@@ -379,7 +381,7 @@ def withdraw(app: Application, *, by: User | None = None, reason: str = "") -> N
     )
     app.decided_at = utcnow()
     if by is not None:  # the team's record of why, shown on the application page
-        app.decided_by_id, app.decision_reason = by.id, reason.strip() or None
+        app.decided_by_id, app.decision_reason = by.id, reason or None
     revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id, reason="withdrawn")
     _commit_and_send(
         [
@@ -389,7 +391,7 @@ def withdraw(app: Application, *, by: User | None = None, reason: str = "") -> N
                 app.locale,
                 application=app,
                 by_team=by is not None,
-                reason=reason.strip(),
+                reason=reason,
             )
         ]
     )
@@ -413,16 +415,16 @@ def queue_query(
     stmt = select(Application)
     if state:
         stmt = stmt.where(Application.state == state)
+    # autoescape: "%" and "_" typed in a search field are characters, not wildcards
     if organisation:
-        stmt = stmt.where(Application.organisation.ilike(f"%{organisation}%"))
+        stmt = stmt.where(Application.organisation.icontains(organisation, autoescape=True))
     if role:
         stmt = stmt.where(Application.role_sought == role)
     if search:
-        like = f"%{search}%"
         stmt = stmt.where(
-            Application.name.ilike(like)
-            | Application.email.ilike(like)
-            | Application.hsa_id.ilike(like)
+            Application.name.icontains(search, autoescape=True)
+            | Application.email.icontains(search, autoescape=True)
+            | Application.hsa_id.icontains(search, autoescape=True)
         )
     return stmt.order_by(Application.created_at.desc())
 

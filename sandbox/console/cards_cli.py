@@ -66,8 +66,13 @@ def cards(ctx: click.Context, state_dir: str | None) -> None:
 
 @cards.command("new", help="Create a blank test card and print its number.")
 @click.option("--card-number", default=None, help="19 digits (default: generated)")
-@click.option("--product-code", default="673", show_default=True)
-@click.option("--holder", default="")
+@click.option(
+    "--product-code",
+    default="673",
+    show_default=True,
+    help="673/773 ordinary card, 473/573 reserve card",
+)
+@click.option("--holder", default="", help="the holder's name, one line, at most 64 characters")
 @click.option("--pin", default="123456", show_default=True, help="PIN-letter PIN")
 @click.option("--puk", default="12345678", show_default=True, help="PIN-letter PUK")
 @click.option("--pin-retries", default=3, show_default=True, type=int)

@@ -76,3 +76,17 @@ def test_actor_filter_takes_percent_and_underscore_literally(app, client, login_
     page = client.get("/admin/audit", query_string={"actor": pattern}).get_data(as_text=True)
     assert ("widget:2" in page) is (pattern in ("%", "_"))
     assert "widget:1" not in page
+
+
+def test_a_csv_export_names_the_bad_date_field_as_its_page_does(
+    app, client, approver, login_user, make_user
+):
+    login_user(approver)
+    page = client.get("/team/dashboard/funnel.csv?from=abc&to=2025-02-30").get_data(as_text=True)
+    assert "Ansökningar från och med: Ange datumet som ÅÅÅÅ-MM-DD" in page
+    assert "Ansökningar till och med: Ange datumet som ÅÅÅÅ-MM-DD" in page
+    assert "from:" not in page and "to:" not in page
+    client.post("/logout")
+    login_user(make_user("admin@example.se", "admin"))
+    page = client.get("/admin/audit.csv?to=abc").get_data(as_text=True)
+    assert "Till: Ange datumet som ÅÅÅÅ-MM-DD" in page and "to:" not in page

@@ -186,3 +186,15 @@ def test_login_redirect_ignores_foreign_next(client, make_user):
         data={"email": "elev@example.se", "password": PASSWORD},
     )
     assert response.headers["Location"] == "/course/resume"
+
+
+def test_a_password_of_only_spaces_is_refused_with_its_own_message(app, client, make_user):
+    user = make_user("elev@example.se", "trainee")
+    old_hash = user.password_hash
+    client.post("/password/forgot", data={"email": "elev@example.se"})
+    path = link_in(outbox_messages(app)[-1].body_text, "/password/reset/")
+    spaces = " " * 12
+    response = client.post(path, data={"password": spaces, "confirm": spaces})
+    assert "Lösenordet får inte bestå av bara mellanslag." in response.data.decode()
+    db.session.refresh(user)
+    assert user.password_hash == old_hash

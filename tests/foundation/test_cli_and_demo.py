@@ -182,3 +182,12 @@ def test_commands_on_a_database_behind_the_code_say_to_run_db_upgrade(tmp_path, 
     assert result.output.strip().splitlines() == [
         "Error: the database is not up to date with this version: run `flask --app app db upgrade`"
     ]
+
+
+@pytest.mark.parametrize("password", [" " * 12, "\t" * 14, " " * 3])
+def test_users_create_refuses_a_password_of_only_whitespace(runner, password):
+    result = runner.invoke(
+        args=["users", "create", "--role", "trainee", "--password", password, "x@example.se"]
+    )
+    assert result.exit_code == 2 and "only whitespace" in result.output
+    assert "Created" not in result.output

@@ -295,7 +295,7 @@ def test_withdrawal_by_the_team_mails_the_reason_it_was_given(app, client, login
     stored = db.session.get(Application, row.id)  # kept on the application, too
     assert stored.decision_reason == "Sara bad om det i telefon 2026-11-28."
     page = client.get(f"/team/applications/{row.id}").get_data(as_text=True)
-    assert "<dd>Sara bad om det i telefon 2026-11-28.</dd>" in page
+    assert ">Sara bad om det i telefon 2026-11-28.</dd>" in page
 
 
 def test_withdrawal_by_the_candidate_mails_no_empty_reason(app):
@@ -340,3 +340,21 @@ def test_own_application_page_explains_and_offers_no_decision(app, client, make_
     html = response.data.decode() + client.get(f"/team/applications/{row.id}").data.decode()
     assert "Du kan inte godkänna eller avslå din egen ansökan." in html
     assert db.session.get(Application, row.id).state == "attested"
+
+
+@pytest.mark.parametrize("action,code", [("reject", "rejected"), ("withdraw", "withdrawn")])
+def test_a_decision_reason_is_stored_stripped_in_the_application_the_log_and_the_mail(
+    app, approver, action, code
+):
+    row = service.submit_application(_input())
+    typed = "  \n Fel enhet.\nRing oss. \n "
+    if action == "reject":
+        service.reject(row, approver, typed)
+    else:
+        service.withdraw(row, by=approver, reason=typed)
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == f"enrolment.{code}")
+    ).one()
+    assert row.decision_reason == event.details["reason"] == "Fel enhet.\nRing oss."
+    mail = outbox_messages(app)[-1]
+    assert "Fel enhet.\nRing oss.\n" in mail.body_text and "Ring oss. \n" not in mail.body_text

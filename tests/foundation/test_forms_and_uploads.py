@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -301,7 +302,8 @@ def test_attestation_form_refuses_bad_dates_and_line_breaks_and_keeps_input(
     assert 'value="Maria"' in html
     assert Application.query.one().state == "awaiting_attestation"
     # The same link still works with a good value.
-    assert "intyget är mottaget" in client.post(path, data=_attestation_data()).data.decode()
+    done = client.post(path, data=_attestation_data(), follow_redirects=True)
+    assert "intyget är mottaget" in done.data.decode()
     assert Application.query.one().state == "attested"
 
 
@@ -379,3 +381,116 @@ def test_a_used_manager_link_still_says_used(app, client):
     attest = _attest_path(app)
     client.post(attest, data=_attestation_data())
     assert USED in _gone(client, attest)
+
+
+def test_attestation_receipt_is_a_redirect_and_survives_a_reload(app, client):
+    client.post("/apply", data=GOOD)
+    attest = _attest_path(app)
+    response = client.post(attest, data=_attestation_data())
+    assert response.status_code == 302 and response.headers["Location"] == "/attest/received"
+    for _reload in range(2):
+        receipt = client.get("/attest/received")
+        html = receipt.data.decode()
+        assert receipt.status_code == 200 and "intyget är mottaget" in html
+        assert "Sara Exempelsson" in html and USED not in html
+        # nothing from the application beyond the name the manager has just seen
+        assert "sara@example.se" not in html and "SE2321000016-ABC1" not in html
+    assert Application.query.one().state == "attested"
+
+
+def test_attestation_receipt_without_an_attestation_shows_nothing(app, client):
+    client.post("/apply", data=GOOD)  # the candidate's own session holds no attestation
+    response = client.get("/attest/received")
+    assert response.status_code == 302 and "/attest/" not in response.headers["Location"]
+
+
+def test_attestation_form_asks_for_a_missing_date_and_accepts_one_with_spaces(app, client):
+    client.post("/apply", data=GOOD)
+    path = _attest_path(app)
+    html = client.post(path, data=_attestation_data(attested_on="")).data.decode()
+    assert "Ange datum för intyget." in html and "ÅÅÅÅ-MM-DD." not in html
+    day = _attestation_data()["attested_on"]
+    response = client.post(path, data=_attestation_data(attested_on=f" {day} "))
+    assert response.status_code == 302
+    assert Application.query.one().current_attestation.attested_on.isoformat() == day
+
+
+def test_attestation_date_picker_offers_only_the_days_the_server_accepts(app, client):
+    client.post("/apply", data=GOOD)
+    html = client.get(_attest_path(app)).data.decode()
+    earliest, latest = service.attestation_date_bounds(Application.query.one())
+    date_input = re.search(r'<input[^>]*id="attested_on"[^>]*>', html).group(0)
+    assert f'min="{earliest.isoformat()}"' in date_input
+    assert f'max="{latest.isoformat()}"' in date_input
+
+
+def test_attestation_error_summary_follows_the_form_and_joins_sentences_cleanly(app, client):
+    client.post("/apply", data=GOOD)
+    data = _attestation_data(attested_on="", manager_name="")
+    del data["st_employment"]
+    html = client.post(_attest_path(app), data=data).data.decode()
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    links = re.findall(r'<a href="#([^"]+)">', summary)
+    assert links == ["st_employment", "manager_name", "attested_on"]
+    assert ".:" not in summary
+    assert "behöver rollen i sitt arbete. Bekräfta påståendet eller avbryt här." in summary
+    assert "Ditt namn: Ange ditt namn." in summary
+
+
+def test_approver_sees_the_message_with_its_line_breaks_and_statements_in_form_order(
+    app, client, login_as
+):
+    from tests.foundation.test_enrolment_states import _attest
+
+    row = _attest(service.submit_application(_input(message="rad1\nrad2 <b>")))
+    login_as("approver")
+    html = client.get(f"/team/applications/{row.id}").data.decode()
+    assert '<dd class="multiline">rad1\nrad2 &lt;b&gt;</dd>' in html
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        expected = [str(t) for t in service.statements_for(row.role_sought).values()]
+    shown = [text for text in expected if text in html]
+    assert shown == expected
+    assert sorted(html.index(text) for text in expected) == [html.index(t) for t in expected]
+    css = (Path(app.static_folder) / "css" / "app.css").read_text()
+    assert ".multiline { white-space: pre-line; }" in css
+
+
+def test_the_pdf_link_is_offered_only_to_those_who_may_open_it(app, client, login_as):
+    row = service.attest_by_upload(
+        service.submit_application(_input()), io.BytesIO(VALID_PDF), "intyg.pdf"
+    )
+    link = f"/team/attestations/{row.current_attestation.id}/document"
+    login_as("admin")
+    html = client.get(f"/team/applications/{row.id}").data.decode()
+    assert link not in html and "Bara godkännare kan öppna dokumentet." in html
+    assert client.get(link).status_code == 403
+    client.post("/logout")
+    login_as("approver")
+    html = client.get(f"/team/applications/{row.id}").data.decode()
+    assert link in html and "Bara godkännare" not in html
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("q=%25", ["Tim 100% Test"]),
+        ("q=_", ["Ulla_Understreck"]),
+        ("organisation=%25", ["Tim 100% Test"]),
+        ("organisation=_", []),
+        ("q=sara", ["Sara Exempelsson"]),
+        ("organisation=vård", ["Sara Exempelsson", "Ulla_Understreck"]),
+    ],
+)
+def test_queue_search_takes_percent_and_underscore_literally(
+    app, client, login_as, query, expected
+):
+    people = [
+        ("Sara Exempelsson", "sara@example.se", "Vårdcentralen"),
+        ("Tim 100% Test", "tim@example.se", "Enhet 100%"),
+        ("Ulla_Understreck", "ulla@example.se", "Vårdcentralen"),
+    ]
+    for name, email, organisation in people:
+        service.submit_application(_input(name=name, email=email, organisation=organisation))
+    login_as("approver")
+    html = client.get(f"/team/applications?{query}").data.decode()
+    assert [name for name, _email, _org in people if name in html] == expected

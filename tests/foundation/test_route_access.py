@@ -20,6 +20,7 @@ GET_ROUTES: dict[str, tuple[int, int, int, int]] = {
     "/healthz": (200, 200, 200, 200),
     "/apply": (200, 200, 200, 200),
     "/apply/sent": (302, 302, 302, 302),  # without an application just sent → the form
+    "/attest/received": (302, 302, 302, 302),  # without an attestation just sent → home
     "/login": (200, 302, 302, 302),
     "/password/forgot": (200, 200, 200, 200),
     "/dev/outbox": (200, 200, 200, 200),

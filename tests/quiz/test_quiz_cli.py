@@ -103,3 +103,28 @@ def test_quiz_check_reports_a_bank_that_is_not_utf8_by_file_and_line(runner, qui
     assert result.exit_code == 1
     assert f"{bank}:" in result.output and "file is not UTF-8 text" in result.output
     assert "Traceback" not in result.output
+
+
+def test_export_gift_of_an_unknown_bank_says_error_on_one_line(runner):
+    result = runner.invoke(args=["quiz", "export-gift", "finns-inte"])
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("Error: no bank 'finns-inte' in ")
+
+
+def test_export_gift_to_a_folder_that_cannot_be_made_says_why_on_one_line(runner, tmp_path):
+    a_file = tmp_path / "file.json"
+    a_file.write_text("{}", encoding="utf-8")
+    for out, reason in ((a_file / "sub", "Not a directory"), (Path("/proc/nope"), None)):
+        result = runner.invoke(args=["quiz", "export-gift", "tillit", "--out", str(out)])
+        assert result.exit_code == 1, result.output
+        [line] = result.output.strip().splitlines()
+        assert line.startswith(f"Error: cannot write {out / 'tillit.gift'}: "), line
+        assert reason is None or reason in line
+        assert "Traceback" not in result.output
+
+
+def test_import_gift_refusing_to_overwrite_says_error(runner, quiz_copy):
+    gift = quiz_copy / "gift" / "roller.gift"
+    result = runner.invoke(args=["quiz", "import-gift", str(gift), "--bank", "roller"])
+    assert result.exit_code == 2
+    assert result.output.strip().startswith("Error: ") and "--force" in result.output

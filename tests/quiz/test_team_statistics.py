@@ -148,3 +148,11 @@ def test_extra_time_form_grants_minutes_to_a_trainee(client, login_as, make_user
         "/team/test/extra-time", data={"user_id": trainee.id, "minutes": "0", "reason": ""}
     )
     assert bad.status_code == 422 and service.extra_minutes_for(trainee) == 15
+
+
+def test_a_negative_statistic_is_a_number_in_the_csv_not_text():
+    from lms.quiz.statistics import csv_bytes
+
+    raw = csv_bytes(["discrimination", "stem"], [(-0.25, "-tecken först")])
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1] == ["-0,2500", "'-tecken först"]

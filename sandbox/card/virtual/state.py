@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,20 @@ STATE_VERSION = 1
 
 ORDINARY_PRODUCT_CODES = ("673", "773")
 RESERVE_PRODUCT_CODES = ("473", "573")
+PRODUCT_CODES = ORDINARY_PRODUCT_CODES + RESERVE_PRODUCT_CODES
+# The holder is printed on the card and goes into certificate names (CN: at most 64).
+HOLDER_MAX_LENGTH = 64
+# Cc: controls (CR, LF, TAB, NUL…); Zl/Zp: the Unicode line and paragraph separators.
+_LINE_BREAKING = frozenset({"Cc", "Zl", "Zp"})
+
+
+def holder_problem(holder: str) -> str | None:
+    """Why `holder` cannot be a card holder's name, or None."""
+    if len(holder) > HOLDER_MAX_LENGTH:
+        return f"holder name must be at most {HOLDER_MAX_LENGTH} characters"
+    if any(unicodedata.category(char) in _LINE_BREAKING for char in holder):
+        return "holder name must be one line without control characters"
+    return None
 
 
 def luhn_check_digit(digits: str) -> str:
@@ -130,6 +145,15 @@ def new_card_state(
         raise ValueError("retry counters must be 1-15 (one hex digit in 63Cx)")
     if len(management_key) != 24:
         raise ValueError("the 3DES management key is 24 bytes")
+    if product_code not in PRODUCT_CODES:
+        ordinary, reserve = "/".join(ORDINARY_PRODUCT_CODES), "/".join(RESERVE_PRODUCT_CODES)
+        raise ValueError(
+            f"product code must be one of {', '.join(PRODUCT_CODES)} "
+            f"(ordinary {ordinary}, reserve {reserve})"
+        )
+    holder = holder.strip()
+    if problem := holder_problem(holder):
+        raise ValueError(problem)
     number = card_number or generate_card_number()
     if not (number.isdigit() and len(number) == 19):
         raise ValueError("card number must be 19 digits")
