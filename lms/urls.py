@@ -30,6 +30,8 @@ def safe_next(target: str | None) -> str | None:
     """Accept only a local path as a redirect target (no scheme, host or protocol-relative URL)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return None
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
+        return None  # a CR/LF would make the Location header itself fail (a 500)
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None

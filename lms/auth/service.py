@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,6 +20,7 @@ from lms.models.mail import OutgoingMail
 from lms.models.token import TokenPurpose
 from lms.models.types import utcnow
 from lms.models.user import Role, User
+from lms.plaintext import has_control_characters
 
 _hasher = PasswordHasher()
 # Verified against when the account does not exist, so timing does not reveal which emails exist.
@@ -43,10 +43,6 @@ def _column_length(column: str) -> int:
     return User.__table__.c[column].type.length  # type: ignore[no-any-return]
 
 
-def _has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text)
-
-
 def check_account_details(email: str, name: str, organisation: str | None = None) -> None:
     """Raise AccountError unless the details fit an account: a real email address (the same
     check as the forms' Email validator) and texts that fit their columns."""
@@ -67,7 +63,7 @@ def check_account_details(email: str, name: str, organisation: str | None = None
             raise AccountError(
                 f"the {field} is longer than {_column_length(field)} characters", field
             )
-        if _has_control_characters(text):
+        if has_control_characters(text):
             raise AccountError(f"the {field} contains control characters", field)
 
 

@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.auth.permissions import public, requires
+from lms.auth.service import AccountError
 from lms.auth.tokens import TokenError
 from lms.enrolment import service
 from lms.enrolment.forms import (
@@ -331,6 +332,15 @@ def _decide(app: Application, action, **forms: ReasonForm) -> object:
         db.session.rollback()
         db.session.refresh(app)
         return _detail_page(app, 409, problem=_transition_message(exc.code, app), **forms)
+    except AccountError:
+        # e.g. a name stored before names were checked: no account can be made from it
+        db.session.rollback()
+        db.session.refresh(app)
+        problem = _(
+            "No account can be made from this application: the name or e-mail address "
+            "cannot be used. Send the application back or reject it, with a reason."
+        )
+        return _detail_page(app, 422, problem=problem, **forms)
     flash(message, "success")
     return redirect(url_for("enrolment.detail", app_id=app.id))
 

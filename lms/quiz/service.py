@@ -563,7 +563,10 @@ def set_extra_time(
     db.session.add(grant)
     extended = False
     current = open_attempt(user)
-    if change > 0 and current is not None and current.deadline_at >= now:
+    # The running attempt grows to the new total, never beyond: after a cut it kept its time,
+    # so a raise back only adds what it does not already have.
+    added = minutes - current.extra_minutes if current is not None else 0
+    if added > 0 and current.deadline_at >= now:
         extended = (
             db.session.execute(
                 update(Attempt)
@@ -573,8 +576,8 @@ def set_extra_time(
                     Attempt.deadline_at == current.deadline_at,
                 )
                 .values(
-                    deadline_at=current.deadline_at + timedelta(minutes=change),
-                    extra_minutes=current.extra_minutes + change,
+                    deadline_at=current.deadline_at + timedelta(minutes=added),
+                    extra_minutes=minutes,
                 )
                 .execution_options(synchronize_session=False)
             ).rowcount

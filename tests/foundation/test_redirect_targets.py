@@ -30,6 +30,7 @@ def _sign_in(client, next_path: str):
         ("/no/such/page/at/all", "/team/applications"),  # nothing there: the home page
         ("https://evil.example/team/candidates/8", "/team/applications"),
         ("/\t/evil.example", "/team/applications"),  # browsers drop the tab: "//evil.example"
+        ("/team?a\r\nSet-Cookie: x=1", "/team/applications"),  # a CR/LF broke the header: 500
     ],
 )
 def test_sign_in_goes_to_the_page_wanted_only_if_a_get_opens_it(client, make_user, wanted, landing):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from lms.enrolment import service
+from lms.extensions import db
 from lms.models import Application
 from tests.conftest import link_in, outbox_messages
 from tests.foundation.test_enrolment_states import VALID_PDF, _input
@@ -98,3 +99,18 @@ def test_new_attestation_link_after_approval_is_refused_on_the_page(app, client,
     response = client.post(f"/team/applications/{row.id}/new-attestation")
     assert response.status_code == 409 and 'role="alert"' in response.get_data(as_text=True)
     assert Application.query.one().state == "approved"
+
+
+def test_approving_an_application_no_account_can_be_made_from_is_refused_on_the_page(
+    app, client, login_as
+):
+    row = _attested()
+    # stored before names were checked: the account service refuses such a name
+    row.name = "Nisse\x07Bell"
+    db.session.commit()
+    login_as("approver")
+    response = client.post(f"/team/applications/{row.id}/approve")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'role="alert"' in html
+    assert "Inget konto kan skapas från den här ansökan" in html
+    assert Application.query.one().state == "attested"

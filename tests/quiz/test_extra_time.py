@@ -37,6 +37,16 @@ def test_a_raise_extends_the_running_attempt_by_the_difference_and_a_cut_waits(t
     service.set_extra_time(approver, trainee, 5, "Mindre", now=T0 + timedelta(minutes=2))
     db.session.expire_all()
     assert db.session.get(Attempt, attempt.id).deadline_at == deadline + timedelta(minutes=10)
+    # a raise back after the cut: the attempt already has 30, so it stays at 30, and cut and
+    # raise repeated never grow it beyond the total
+    for _ in range(3):
+        service.set_extra_time(approver, trainee, 30, "Igen", now=T0 + timedelta(minutes=3))
+        service.set_extra_time(approver, trainee, 5, "Mindre", now=T0 + timedelta(minutes=3))
+    service.set_extra_time(approver, trainee, 40, "Mer", now=T0 + timedelta(minutes=4))
+    db.session.expire_all()
+    running = db.session.get(Attempt, attempt.id)
+    assert running.deadline_at == deadline + timedelta(minutes=20)
+    assert running.extra_minutes == 40
 
 
 def test_nobody_sets_their_own_extra_time(app, make_user):
