@@ -12,7 +12,7 @@ from flask_babel import refresh as babel_refresh
 from flask_login import current_user
 from markupsafe import Markup
 
-from lms.audit.labels import event_label
+from lms.audit.labels import details_text, event_label
 from lms.config import DEFAULT_SECRET_KEY, DefaultConfig
 from lms.extensions import babel, csrf, db, login_manager, migrate
 from lms.numbers import format_number, format_percentage
@@ -202,6 +202,7 @@ def _register_hooks(app: Flask) -> None:
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_percentage, "percent")
     app.add_template_filter(event_label, "event_label")
+    app.add_template_filter(details_text, "details_text")
 
     @app.before_request
     def _per_request_state() -> None:

@@ -3,6 +3,8 @@ filters; pages show these). An unknown code is shown as it is."""
 
 from __future__ import annotations
 
+import json
+
 from flask_babel import lazy_gettext as _l
 
 EVENT_LABELS = {
@@ -42,3 +44,9 @@ EVENT_LABELS = {
 def event_label(code: str) -> str:
     label = EVENT_LABELS.get(code)
     return str(label) if label is not None else code
+
+
+def details_text(details: object) -> str:
+    """An event's details as readable JSON: Swedish letters as they are (`tojson` would write
+    "ans\\u00f6kan"); the template escapes the text like any other."""
+    return json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)

@@ -139,6 +139,6 @@ def audit_csv():
                 ]
             ).encode("utf-8")
 
-    response = Response(stream_with_context(rows()), mimetype="text/csv; charset=utf-8")
+    response = Response(stream_with_context(rows()), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
     return response

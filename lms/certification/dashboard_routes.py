@@ -130,6 +130,6 @@ def export(table: str):
     if errors:
         return invalid_filter_page(errors, DATE_LABELS)
     header, rows = table_rows(build_dashboard(filters), table)
-    response = Response(csv_bytes(header, rows), mimetype="text/csv; charset=utf-8")
+    response = Response(csv_bytes(header, rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="dashboard-{table}.csv"'
     return response

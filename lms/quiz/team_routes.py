@@ -46,7 +46,7 @@ def statistics():
         name = f"kunskapstest-{export}-{date.today().isoformat()}.csv"
         return Response(
             table_csv(stats, export),
-            mimetype="text/csv; charset=utf-8",
+            mimetype="text/csv",
             headers={
                 "Content-Disposition": f'attachment; filename="{name}"',
                 "Cache-Control": "no-store",

@@ -93,3 +93,16 @@ def test_entries_show_a_readable_label_and_keep_the_code(app, client, login_as):
         '<option value="certification.revoked" >Godkännandet återkallat (certification.revoked)'
         in page
     )
+
+
+def test_details_show_swedish_letters_as_they_are_and_escaped_html(app, client, login_as):
+    _events(1, details={"reason": "Ansökan gäller fel <b>roll</b>"})
+    login_as("admin")
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "Ansökan gäller fel" in page and "\\u00f6" not in page
+    assert "&lt;b&gt;roll&lt;/b&gt;" in page and "<b>roll</b>" not in page
+
+
+def test_csv_exports_name_their_charset_once(app, client, login_as):
+    login_as("admin")
+    assert client.get("/admin/audit.csv").headers["Content-Type"] == "text/csv; charset=utf-8"
