@@ -15,6 +15,7 @@ EVENT_LABELS = {
     "auth.reset_requested": _l("Password reset requested"),
     "auth.password_set": _l("Password set"),
     "enrolment.submitted": _l("Application submitted"),
+    "enrolment.applicant_link_resent": _l("New link to the application sent to the applicant"),
     "enrolment.attestation_requested": _l("Attestation requested from the manager"),
     "enrolment.attested": _l("Attested by the manager"),
     "enrolment.approved": _l("Application approved"),

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 from flask import (
     Blueprint,
     abort,
@@ -96,7 +98,7 @@ def apply():
     if not form.validate_on_submit():
         return render_template("enrolment/apply.html", form=form)
     try:
-        app = service.submit_application(
+        service.submit_application(
             service.ApplicationInput(
                 name=form.name.data,
                 email=form.email.data,
@@ -109,28 +111,36 @@ def apply():
                 locale=str(get_locale() or "sv"),
             )
         )
-    except service.OpenApplicationExists:
-        form.email.errors.append(
-            _(
-                "You already have an application in progress with this email address. Use the "
-                "link in the confirmation email we sent you to follow it, upload an attestation "
-                "or withdraw it."
-            )
-        )
-        return render_template("enrolment/apply.html", form=form), 409
+    except service.OpenApplicationExists as exc:
+        # Answered exactly as a new application: the address's owner gets a new link to the
+        # one in progress, and nobody else learns that it exists.
+        service.resend_applicant_link(exc.application)
     # Post/Redirect/Get: a reload of the receipt must not send the application again.
-    session["submitted_application_id"] = app.id
+    _remember_receipt("application_sent")
     return redirect(url_for("enrolment.submitted"))
+
+
+RECEIPT_MINUTES = 15  # a receipt outlives its reloads, not the next person at a shared computer
+
+
+def _remember_receipt(key: str, value: object = True) -> None:
+    session[key] = {"value": value, "at": int(time.time())}
+
+
+def _receipt(key: str) -> object | None:
+    entry = session.get(key)
+    if not isinstance(entry, dict) or time.time() - entry.get("at", 0) > RECEIPT_MINUTES * 60:
+        session.pop(key, None)
+        return None
+    return entry.get("value")
 
 
 @bp.route("/apply/sent")
 @public
 def submitted():
-    app_id = session.get("submitted_application_id")
-    app = db.session.get(Application, app_id) if app_id else None
-    if app is None:
+    if not _receipt("application_sent"):
         return redirect(url_for("enrolment.apply"))
-    return render_template("enrolment/submitted.html", application=app)
+    return render_template("enrolment/submitted.html")
 
 
 @bp.route("/attest/<token>", methods=["GET", "POST"])
@@ -170,7 +180,7 @@ def attest(token: str):
         # Post/Redirect/Get: a reload of the receipt must not post the used link again. Like
         # /apply/sent, the session keeps only the id (no personal data in the cookie) and the
         # receipt shows only the candidate's name, which the manager has just seen.
-        session["attested_application_id"] = app.id
+        _remember_receipt("attested_application_id", app.id)
         return redirect(url_for("enrolment.attested"))
     return render_template(
         "enrolment/attest.html", form=form, application=app, role_label=ROLE_LABELS[app.role_sought]
@@ -180,8 +190,8 @@ def attest(token: str):
 @bp.route("/attest/received")
 @public
 def attested():
-    app_id = session.get("attested_application_id")
-    app = db.session.get(Application, app_id) if app_id else None
+    app_id = _receipt("attested_application_id")
+    app = db.session.get(Application, app_id) if isinstance(app_id, int) else None
     if app is None:
         return redirect(url_for("main.index"))
     return render_template("enrolment/attested.html", candidate_name=app.name)

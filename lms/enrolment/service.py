@@ -179,6 +179,29 @@ def submit_application(data: ApplicationInput) -> Application:
     return app
 
 
+def resend_applicant_link(app: Application) -> None:
+    """Someone applied again with the address of an application in progress: mail that address
+    a new link to it (the old one stops working). The form answers as for a new application,
+    so it tells nobody whether the address has one, and a lost or expired link is not a dead
+    end."""
+    revoke_tokens(TokenPurpose.APPLICANT, application_id=app.id)
+    token = issue_token(
+        TokenPurpose.APPLICANT,
+        _days("APPLICANT_LINK_TTL_DAYS"),
+        application_id=app.id,
+        single_use=False,
+    )
+    record_event(
+        "enrolment.applicant_link_resent",
+        target_type="application",
+        target_id=app.id,
+        actor_label=f"applicant:{app.email}",
+    )
+    _commit_and_send(
+        [queue_mail(app.email, "application_link", app.locale, application=app, token=token)]
+    )
+
+
 def _request_attestation(app: Application, *, actor_label: str | None = None) -> list[OutgoingMail]:
     revoke_tokens(TokenPurpose.ATTESTATION, application_id=app.id)
     raw = issue_token(

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 MAIL_TEMPLATES = (
     "attestation_request",
     "application_received",
+    "application_link",
     "application_attested",
     "application_approved",
     "application_rejected",
