@@ -209,15 +209,24 @@ def _notice_at(
     session[_NOTICE] = notice
 
 
+KEPT_FIELDS_BUDGET = 1500  # characters: the session cookie must stay well under 4 KB
+
+
 def _submitted_fields(position: int) -> dict[str, list[str]]:
-    """Question `position`'s fields of this request without their prefix, bounded in size
-    (they travel in the session cookie)."""
-    prefix = f"q{position}-"
-    return {
-        name.removeprefix(prefix)[:100]: [value[:200] for value in request.form.getlist(name)[:20]]
-        for name in list(request.form)[:30]
-        if name.startswith(prefix)
-    }
+    """Question `position`'s fields of this request without their prefix, bounded in size:
+    they travel in the session cookie, and a browser drops a cookie over 4 KB silently. A real
+    answer is far smaller (option keys, a few steps, a number); a forged one is cut short."""
+    prefix, budget = f"q{position}-", KEPT_FIELDS_BUDGET
+    kept: dict[str, list[str]] = {}
+    for name in list(request.form)[:30]:
+        if not name.startswith(prefix):
+            continue
+        values = [value[:200] for value in request.form.getlist(name)[:20]]
+        budget -= len(name) + sum(len(value) for value in values)
+        if budget < 0:
+            break
+        kept[name.removeprefix(prefix)[:100]] = values
+    return kept
 
 
 def _refusal_message(position: int, reason: str, kind: str | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import secrets
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -486,3 +487,24 @@ def test_a_number_of_15_digits_is_stored_and_shown_again_exactly(client, login_a
         assert client.post("/test/answer", data=data, headers=FETCH).status_code == 200
         shown = _field_value(client.get("/test/attempt").get_data(as_text=True), position)
         assert shown == typed
+
+
+def test_a_forged_huge_refused_answer_still_leaves_a_session_cookie_browsers_keep(
+    client, login_as, course_done
+):
+    """The refused fields travel in the session cookie; over 4 KB a browser drops it silently
+    (and the sign-in with it)."""
+    login_as("trainee")
+    attempt = _open(client)
+    position, _snapshot = _with_question(attempt, "ordering")
+    # random text: the session serialiser compresses, and repeated text would shrink to nothing
+    forged = {
+        f"q{position}-f{n}": [secrets.token_urlsafe(150)[:200] for _ in range(20)]
+        for n in range(30)
+    }
+    response = client.post("/test/answer", data={"position": str(position), **forged})
+    assert response.status_code == 302
+    name = client.application.config["SESSION_COOKIE_NAME"]
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith(f"{name}="))
+    assert len(cookie) < 4000
+    assert client.get("/test/attempt").status_code == 200  # still signed in
