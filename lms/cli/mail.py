@@ -3,8 +3,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from lms.mail import deliver
-from lms.mail.service import pending_mail
+from lms.mail import retry_pending
 from lms.models.mail import MailStatus
 
 mail = AppGroup("mail", help="Outgoing mail.")
@@ -22,9 +21,7 @@ def retry(include_failed: bool) -> None:
 
     A message that fails is recorded and reported; the others are still sent. The exit status
     is 1 if any message was not sent."""
-    mails = pending_mail(include_failed)
-    sent = deliver(mails)
-    not_sent = [m for m in mails if m.status != MailStatus.SENT]
+    sent, not_sent = retry_pending(include_failed)
     for m in not_sent:
         gave_up = m.status == MailStatus.FAILED
         note = " Given up: `flask mail retry --all` tries again." if gave_up else ""

@@ -171,8 +171,8 @@ def pending_mail(include_failed: bool = False) -> list[OutgoingMail]:
     return mails
 
 
-def retry_pending(include_failed: bool = False) -> tuple[int, int]:
-    """Send every message still waiting; returns (sent, still waiting)."""
+def retry_pending(include_failed: bool = False) -> tuple[int, list[OutgoingMail]]:
+    """Send every message still waiting; returns (how many were sent, the ones that were not)."""
     mails = pending_mail(include_failed)
     sent = deliver(mails)
-    return sent, len(mails) - sent
+    return sent, [m for m in mails if m.status != MailStatus.SENT]
