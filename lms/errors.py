@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, make_response, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -84,7 +84,8 @@ BARE_TEXTS = {
 
 def error_page(code: int, title: str | None = None, message: str | None = None):
     """The error page for `code` (a response and its status)."""
-    default_title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    fallback = ERROR_TEXTS[400] if code < 500 else ERROR_TEXTS[500]  # e.g. 408, 415, 502
+    default_title, default_message = ERROR_TEXTS.get(code, fallback)
     if code >= 500:
         # The failed request may have left the session in a broken transaction; the layout
         # loads the signed-in user through it.
@@ -115,4 +116,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
-        return error_page(exc.code or 500)
+        response = make_response(error_page(exc.code or 500))
+        # the exception's own headers say what to do next: Allow (405), Retry-After (429, 503)
+        for name, value in exc.get_headers():
+            if name.lower() not in ("content-type", "content-length"):
+                response.headers[name] = value
+        return response

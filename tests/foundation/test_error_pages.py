@@ -86,3 +86,16 @@ def test_the_500_page_is_shown_when_loading_the_signed_in_user_fails(
     monkeypatch.setattr(lms.login_manager, "_user_callback", broken)
     response = client.get("/test-only/crash")
     assert response.status_code == 500 and "Något gick fel" in response.get_data(as_text=True)
+
+
+def test_a_405_page_keeps_the_allow_header(client):
+    response = client.get("/logout")
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]
+
+
+def test_an_unlisted_client_error_gets_a_client_error_text_not_the_500_one(client, failing_routes):
+    response = client.get("/test-only/abort/415")
+    assert response.status_code == 415
+    html = response.get_data(as_text=True)
+    assert "Ett fel uppstod hos oss" not in html and "Något i begäran var fel" in html
