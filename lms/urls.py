@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import current_app, request
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import IntegerConverter, RequestRedirect
+from werkzeug.routing import IntegerConverter
 
 from lms.auth.permissions import user_can
 
@@ -40,18 +40,10 @@ def safe_next(target: str | None) -> str | None:
 
 def opens_with_get(target: str | None) -> bool:
     """`target` is a local path (see `safe_next`) of a route that answers GET: a redirect to a
-    POST-only URL (an action, or a page that only a form submission renders) ends in a 405."""
+    POST-only URL (an action, or a page that only a form submission renders) ends in a 405.
+    A route that only redirects (e.g. adds the trailing slash) counts: it leads to a GET page."""
     path = safe_next(target)
-    if path is None:
-        return False
-    adapter = current_app.url_map.bind("localhost")
-    try:
-        adapter.match(urlsplit(path).path, method="GET")
-    except RequestRedirect:
-        return True  # e.g. the trailing slash added; the redirect is to a GET route too
-    except HTTPException:
-        return False
-    return True
+    return path is not None and _url_adapter().test(urlsplit(path).path, method="GET")
 
 
 def parent_path(target: str | None) -> str | None:
@@ -90,25 +82,26 @@ def page_of_action(
     return register
 
 
+def _url_adapter():
+    return current_app.url_map.bind("localhost")
+
+
 def _route_of(path: str, method: str) -> tuple[str, dict] | None:
-    adapter = current_app.url_map.bind("localhost")
     try:
-        return adapter.match(urlsplit(path).path, method=method)
+        return _url_adapter().match(urlsplit(path).path, method=method)
     except HTTPException:  # includes RequestRedirect
         return None
 
 
-def action_page(target: str | None) -> str | None:
-    """The page that holds the form of the action `target` names, if one is registered and the
+def _action_page(endpoint: str, arguments: dict) -> str | None:
+    """The page that holds the form of the action `endpoint`, if one is registered and the
     user may use the action (the page names a record: say nothing to someone else)."""
-    path = safe_next(target)
-    match = _route_of(path, "POST") if path else None
-    if match is None or match[0] not in ACTION_PAGES:
+    if endpoint not in ACTION_PAGES:
         return None
-    permission = getattr(current_app.view_functions[match[0]], "required_permission", None)
+    permission = getattr(current_app.view_functions[endpoint], "required_permission", None)
     if permission is not None and not user_can(current_user, permission):
         return None
-    return ACTION_PAGES[match[0]](**match[1])
+    return ACTION_PAGES[endpoint](**arguments)
 
 
 def referring_path() -> str | None:
@@ -125,8 +118,9 @@ def redirect_target(wanted: str | None, fallbacks: Iterable[str | None] = (), *,
     it, else the nearest page above it; else the first usable fallback, else `home`. Off-site
     targets are never used (no open redirect)."""
     candidates: list[str | None] = [wanted]
-    if wanted is not None and safe_next(wanted) and _route_of(wanted, "POST") is not None:
-        candidates += [action_page(wanted), *ancestor_paths(wanted)]
+    action = _route_of(wanted, "POST") if safe_next(wanted) else None
+    if action is not None:
+        candidates += [_action_page(*action), *ancestor_paths(wanted)]
     else:
         candidates.append(parent_path(wanted))
     for candidate in (*candidates, *fallbacks):
