@@ -11,10 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from lms.models.quiz import Attempt
+from lms.numbers import format_number
 
 # Display names of the bank categories (content, in Swedish like the questions themselves).
 CATEGORY_NAMES = {
@@ -69,10 +69,6 @@ class ReviewItem:
         return self.points >= 1.0 - 1e-9
 
 
-def _number(value: Any) -> str:
-    return format_decimal(value, format="#,##0.######")
-
-
 def _by_key(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {item["key"]: item for item in items}
 
@@ -99,7 +95,7 @@ def given_texts(snapshot: dict[str, Any], response: Any) -> list[str]:
         steps = _by_key(snapshot["steps"])
         return [f"{n}. {steps[k]['text']}" for n, k in enumerate(response, start=1) if k in steps]
     if kind == "numeric":
-        return [_number(response)]
+        return [format_number(response, digits=6)]
     return [str(response)]
 
 
@@ -126,9 +122,9 @@ def right_texts(snapshot: dict[str, Any]) -> list[str]:
             for n, s in enumerate(sorted(snapshot["steps"], key=lambda s: s["index"]), start=1)
         ]
     if kind == "numeric":
-        text = _number(snapshot["answer"])
+        text = format_number(snapshot["answer"], digits=6)
         if snapshot.get("tolerance"):
-            text += f" ± {_number(snapshot['tolerance'])}"
+            text += f" ± {format_number(snapshot['tolerance'], digits=6)}"
         return [text]
     return []
 
