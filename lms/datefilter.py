@@ -13,7 +13,16 @@ from flask_babel import gettext as _
 
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2999, 12, 31)
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # fromisoformat also takes 20250331 and weeks
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_day(text: str) -> date:
+    """The day written YYYY-MM-DD and nothing else (ValueError otherwise): date.fromisoformat
+    alone also takes compact forms (20261221) and week dates (2026-W52) and makes a day of
+    them. Shared by the query-string filters and the command line."""
+    if not _ISO_DAY.fullmatch(text):
+        raise ValueError(f"not YYYY-MM-DD: {text!r}")
+    return date.fromisoformat(text)
 
 
 def date_arg(args: Mapping[str, str], name: str, errors: dict[str, str]) -> date | None:
@@ -23,9 +32,7 @@ def date_arg(args: Mapping[str, str], name: str, errors: dict[str, str]) -> date
     if not raw:
         return None
     try:
-        if not _ISO_DAY.fullmatch(raw):
-            raise ValueError(raw)
-        day = date.fromisoformat(raw)
+        day = iso_day(raw)
     except ValueError:
         errors[name] = _("Enter the date as YYYY-MM-DD, for example 2025-03-31.")
         return None

@@ -3,7 +3,6 @@ command line and for the database."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
@@ -15,28 +14,24 @@ from flask import current_app
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from lms.datefilter import iso_day
 from lms.textfiles import NotUtf8Error, read_utf8
 
 UPGRADE_HINT = "run `flask --app app db upgrade`"
 
 
 class IsoDate(click.ParamType):
-    """A calendar date written YYYY-MM-DD, and nothing else: date.fromisoformat alone would also
-    take week dates (2026-W52) and compact forms (20261221) and turn them into some day."""
+    """A calendar date written YYYY-MM-DD, and nothing else (see `iso_day`)."""
 
     name = "YYYY-MM-DD"
-    _PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         if isinstance(value, date):
             return value
-        text = str(value).strip()
-        if self._PATTERN.fullmatch(text):
-            try:
-                return date.fromisoformat(text)
-            except ValueError:
-                pass
-        self.fail(f"{value!r} is not a date written YYYY-MM-DD, e.g. 2026-12-31", param, ctx)
+        try:
+            return iso_day(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date written YYYY-MM-DD, e.g. 2026-12-31", param, ctx)
 
 
 ISO_DATE = IsoDate()
