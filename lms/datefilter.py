@@ -8,8 +8,9 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
-from flask import render_template
 from flask_babel import gettext as _
+
+from lms.errors import error_page
 
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2999, 12, 31)
@@ -49,11 +50,5 @@ def date_arg(args: Mapping[str, str], name: str, errors: dict[str, str]) -> date
 def invalid_filter_page(errors: dict[str, str], labels: Mapping[str, object]):
     """The answer to a CSV export with an invalid date: 400 with the reasons, not a file that
     silently ignores the date. `labels` names each field as its page does (not "from")."""
-    return render_template(
-        "errors/error.html",
-        code=400,
-        title=_("The filter is not valid"),
-        message=" ".join(
-            f"{labels.get(name, name)}: {message}" for name, message in errors.items()
-        ),
-    ), 400
+    reasons = " ".join(f"{labels.get(name, name)}: {message}" for name, message in errors.items())
+    return error_page(400, _("The filter is not valid"), reasons)
