@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.quiz.routes import bp as quiz_bp
     from lms.quiz.team_routes import bp as quiz_team_bp
     from sandbox.console.ca_routes import bp as ca_bp
+    from sandbox.console.routes import bp as sandbox_bp
 
     for bp in (
         main_bp,
@@ -155,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
         dashboard_bp,
         audit_admin_bp,
         ca_bp,
+        sandbox_bp,
     ):
         app.register_blueprint(bp)
     # OCSP clients POST DER requests; they carry no session and no CSRF token.

@@ -78,6 +78,10 @@ class DefaultConfig:
     CA_PASSPHRASE: str | None = None
     CA_KEY_DIR: str | None = None  # None: instance/ca
     CARDS_DIR: str | None = None
+    # The sandbox desk (sandbox/console/desk.py): "service" uses the card service's readers
+    # through pcscd (one person at a time), "private" gives each person a desk of in-process
+    # virtual cards, "auto" takes the card service when it is running.
+    SANDBOX_DESK = "auto"
     # Concurrent issuers share durable commits (sandbox/ca/group_commit.py); False: each
     # issuance commits on its own.
     CA_GROUP_COMMIT = True

@@ -34,6 +34,8 @@ EVENT_LABELS = {
     "certification.superseded": _l("Certification superseded"),
     "certification.revoked": _l("Certification revoked"),
     "certification.recertification_required": _l("Recertification required"),
+    "sandbox.exercise_started": _l("Sandbox exercise started"),
+    "sandbox.exercise_passed": _l("Sandbox exercise passed"),
     "ca.init": _l("Sandbox CA created"),
     "ca.issue": _l("Sandbox certificate issued"),
     "ca.renew": _l("Sandbox certificate renewed"),

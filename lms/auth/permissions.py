@@ -16,7 +16,9 @@ from flask_login import current_user
 from lms.models.user import Role
 
 ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
-    Role.TRAINEE: frozenset({"course.take", "quiz.take", "account.self", "certification.hold"}),
+    Role.TRAINEE: frozenset(
+        {"course.take", "quiz.take", "account.self", "certification.hold", "sandbox.practice"}
+    ),
     Role.APPROVER: frozenset(
         {
             "account.self",
@@ -27,6 +29,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[str]] = {
             "quiz.manage",
             "certification.decide",
             "dashboard.view",
+            "sandbox.practice",
         }
     ),
     Role.ADMIN: frozenset(

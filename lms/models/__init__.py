@@ -16,6 +16,7 @@ from lms.models.enrolment import (
 )
 from lms.models.mail import MailStatus, OutgoingMail
 from lms.models.progress import CheckpointAnswer, LessonProgress, PartCompletion
+from lms.models.sandbox import ExerciseOutcome, ExerciseRun
 from lms.models.quiz import Attempt, AttemptAnswer, AttemptStatus, ExtraTime, TestReopening
 from lms.models.throttle import ThrottleCounter
 from lms.models.token import Token, TokenPurpose
@@ -26,6 +27,8 @@ __all__ = [
     "Application",
     "ApplicationState",
     "Attempt",
+    "ExerciseOutcome",
+    "ExerciseRun",
     "AttemptAnswer",
     "AttemptStatus",
     "Attestation",

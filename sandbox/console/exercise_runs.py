@@ -1,0 +1,128 @@
+"""Starting, checking and leaving exercise runs: the rules the views and tests share.
+
+One run is open per person at a time (a new start leaves the open one); a passed run is
+closed. Starting clears the person's desk of the cards of their earlier runs, so the drawer
+shows only what this run is about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.audit import record_event
+from lms.models.sandbox import ExerciseOutcome, ExerciseRun
+from lms.models.types import utcnow
+from sandbox.exercises import REGISTRY, Finding, Workbench, load_catalog
+
+from .desk import DeskError
+
+CARD_KEYS = ("own_card", "customer_card", "other_card")
+
+
+class ExerciseUnavailable(Exception):
+    """The exercise id is unknown or its check is not built yet."""
+
+
+def ready_exercises() -> list[dict[str, str]]:
+    """Catalog entries whose checker exists, in the catalog's order."""
+    return [e for e in load_catalog() if e["status"] == "ready" and e["id"] in REGISTRY]
+
+
+def open_run(db: Session, user_id: int) -> ExerciseRun | None:
+    return db.scalars(
+        select(ExerciseRun)
+        .where(ExerciseRun.user_id == user_id, ExerciseRun.outcome == ExerciseOutcome.RUNNING)
+        .order_by(ExerciseRun.id.desc())
+    ).first()
+
+
+def runs_of(db: Session, user_id: int) -> list[ExerciseRun]:
+    return list(
+        db.scalars(
+            select(ExerciseRun)
+            .where(ExerciseRun.user_id == user_id)
+            .order_by(ExerciseRun.id.desc())
+        )
+    )
+
+
+def passed_ids(db: Session, user_id: int) -> set[str]:
+    return set(
+        db.scalars(
+            select(ExerciseRun.exercise_id).where(
+                ExerciseRun.user_id == user_id, ExerciseRun.outcome == ExerciseOutcome.PASSED
+            )
+        )
+    )
+
+
+def _clear_earlier_cards(bench: Workbench, runs: list[ExerciseRun]) -> None:
+    bench.desk.empty_readers()
+    for run in runs:
+        for key in CARD_KEYS:
+            number = (run.context or {}).get(key)
+            if number and bench.desk.owns(number):
+                bench.desk.discard(number)
+
+
+def start(bench: Workbench, user: Any, exercise_id: str) -> ExerciseRun:
+    """Leave any open run, prepare the desk for `exercise_id` and open a run for it."""
+    if exercise_id not in {e["id"] for e in ready_exercises()}:
+        raise ExerciseUnavailable(exercise_id)
+    exercise = REGISTRY[exercise_id]
+    db = bench.db
+    earlier = runs_of(db, user.id)
+    for run in earlier:
+        if run.outcome == ExerciseOutcome.RUNNING:
+            run.outcome, run.finished_at = ExerciseOutcome.ABANDONED, bench.now
+    db.commit()  # the CA commits during set-up; leave nothing of ours half-done before it
+    _clear_earlier_cards(bench, earlier)
+    started = bench.now
+    context = exercise.setup(bench)
+    context["started"] = started.isoformat()
+    run = ExerciseRun(user_id=user.id, exercise_id=exercise_id, started_at=started, context=context)
+    db.add(run)
+    db.flush()
+    record_event(
+        "sandbox.exercise_started",
+        target_type="exercise_run",
+        target_id=run.id,
+        details={"exercise": exercise_id},
+        actor=user,
+    )
+    db.commit()
+    return run
+
+
+def check(bench: Workbench, user: Any, run: ExerciseRun, answers: dict[str, str]) -> list[Finding]:
+    """Check the run's outcome now; a run whose findings are all right is passed and closed."""
+    if run.outcome != ExerciseOutcome.RUNNING:
+        raise ExerciseUnavailable(run.exercise_id)
+    exercise = REGISTRY[run.exercise_id]
+    try:
+        findings = exercise.check(bench, run.context, answers)
+    except (DeskError, FileNotFoundError):
+        findings = [Finding(False, "cards_missing")]
+    run.checks += 1
+    run.findings = [f.as_dict() for f in findings]
+    if findings and all(f.ok for f in findings):
+        run.outcome, run.finished_at = ExerciseOutcome.PASSED, utcnow()
+        record_event(
+            "sandbox.exercise_passed",
+            target_type="exercise_run",
+            target_id=run.id,
+            details={"exercise": run.exercise_id, "checks": run.checks},
+            actor=user,
+        )
+    bench.db.commit()
+    return findings
+
+
+def leave(db: Session, run: ExerciseRun, now: dt.datetime | None = None) -> None:
+    if run.outcome == ExerciseOutcome.RUNNING:
+        run.outcome, run.finished_at = ExerciseOutcome.ABANDONED, now or utcnow()
+        db.commit()

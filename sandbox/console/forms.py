@@ -1,0 +1,167 @@
+"""The desk's forms. Each has its own prefix, so several share the desk page without clashing
+ids. Codes (PIN, PUK) are password fields: a page that comes back with an error never carries
+them."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Regexp, ValidationError
+
+from lms.forms_common import Form, SingleLine
+
+from .desk import ADMIN_READER, CUSTOMER_READER
+
+READER_CHOICES = [
+    SelectChoice(str(ADMIN_READER), _l("Reader 1 (your own card)")),
+    SelectChoice(str(CUSTOMER_READER), _l("Reader 2 (the customer's card)")),
+]
+SLOT_CHOICES = [
+    SelectChoice("9A", _l("9A: authentication")),
+    SelectChoice("9C", _l("9C: signature")),
+    SelectChoice("9D", _l("9D: key management")),
+    SelectChoice("9E", _l("9E: card authentication")),
+]
+REASON_CHOICES = [
+    SelectChoice(
+        "keyCompromise",
+        _l("The key may be in someone else's hands (lost or stolen card, code known)"),
+    ),
+    SelectChoice("affiliationChanged", _l("The holder has left or changed assignment")),
+    SelectChoice("superseded", _l("Replaced by a new card or new certificates")),
+    SelectChoice("cessationOfOperation", _l("The card is no longer used (returned, faulty)")),
+]
+PIN_RULE = Regexp(r"^\d{6,8}$", message=_l("A PIN is 6 to 8 digits."))
+PUK_RULE = Regexp(r"^\d{8}$", message=_l("A PUK is 8 digits."))
+
+
+def _reader_field() -> RadioField:
+    return RadioField(
+        _l("Card reader"),
+        choices=READER_CHOICES,
+        validators=[InputRequired(message=_l("Choose the reader that holds the card."))],
+    )
+
+
+def _code(label, rule, message, autocomplete="off"):  # noqa: ANN001, ANN202
+    return PasswordField(
+        label,
+        validators=[InputRequired(message=message), rule],
+        render_kw={"autocomplete": autocomplete, "inputmode": "numeric"},
+    )
+
+
+class InsertForm(Form):
+    card = SelectField(_l("Test card"), validators=[InputRequired(message=_l("Choose a card."))])
+    reader = _reader_field()
+
+
+class EjectForm(Form):
+    reader = _reader_field()
+
+
+class ChangePinForm(Form):
+    reader = _reader_field()
+    old_pin = _code(_l("Present PIN"), PIN_RULE, _l("Enter the present PIN."))
+    new_pin = _code(_l("New PIN"), PIN_RULE, _l("Enter the new PIN."), "new-password")
+    new_pin_again = PasswordField(
+        _l("Repeat the new PIN"),
+        validators=[
+            InputRequired(message=_l("Repeat the new PIN.")),
+            EqualTo("new_pin", message=_l("The two new PINs are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password", "inputmode": "numeric"},
+    )
+
+
+class UnblockForm(Form):
+    reader = _reader_field()
+    puk = _code(_l("PUK from the PIN letter"), PUK_RULE, _l("Enter the PUK."))
+    new_pin = _code(_l("New PIN"), PIN_RULE, _l("Enter the new PIN."), "new-password")
+    new_pin_again = PasswordField(
+        _l("Repeat the new PIN"),
+        validators=[
+            InputRequired(message=_l("Repeat the new PIN.")),
+            EqualTo("new_pin", message=_l("The two new PINs are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password", "inputmode": "numeric"},
+    )
+
+
+class IssueForm(Form):
+    reader = _reader_field()
+    hsa_id = StringField(
+        _l("HSA-id"),
+        validators=[DataRequired(message=_l("Enter the HSA-id from the order.")), Length(max=40)],
+        description=_l("As on the order, for example SE2321000016-ABCD."),
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+    )
+    given_name = StringField(
+        _l("Given name"),
+        validators=[
+            DataRequired(message=_l("Enter the given name.")),
+            Length(max=64),
+            SingleLine(),
+        ],
+    )
+    surname = StringField(
+        _l("Surname"),
+        validators=[DataRequired(message=_l("Enter the surname.")), Length(max=64), SingleLine()],
+    )
+    pin = _code(
+        _l("The card's PIN (typed by the customer)"), PIN_RULE, _l("The customer enters the PIN.")
+    )
+
+
+class DeleteCertificateForm(Form):
+    reader = _reader_field()
+    slot = SelectField(_l("Certificate slot"), choices=SLOT_CHOICES)
+    confirm = BooleanField(
+        _l("I have checked that this certificate has expired or been replaced."),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
+    )
+
+
+class RevokeForm(Form):
+    card_number = StringField(
+        _l("Card number"),
+        validators=[DataRequired(message=_l("Enter the card number.")), Length(max=40)],
+        description=_l("The 19 digits of the card to revoke, from the card register."),
+        filters=[lambda v: "".join(v.split()) if isinstance(v, str) else v],
+    )
+    reason = RadioField(
+        _l("Reason"),
+        choices=REASON_CHOICES,
+        validators=[InputRequired(message=_l("Choose the reason."))],
+    )
+    confirm = BooleanField(
+        _l("I understand that a revocation is final and cannot be undone."),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
+    )
+
+    def validate_card_number(self, field) -> None:  # noqa: ANN001
+        if field.data and not field.data.isdigit():
+            raise ValidationError(_l("A card number has only digits."))
+
+
+def answer_form(exercise, formdata=None):  # noqa: ANN001, ANN201
+    """The questions of a read-the-card exercise, as a form."""
+
+    class AnswerForm(Form):
+        pass
+
+    for question in exercise.answer_fields:
+        setattr(
+            AnswerForm,
+            question.name,
+            StringField(
+                question.label,
+                validators=[
+                    DataRequired(message=_l("Answer the question.")),
+                    Length(max=question.max_length),
+                ],
+                description=question.hint,
+            ),
+        )
+    return AnswerForm(formdata=formdata, prefix="answer")

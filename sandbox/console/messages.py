@@ -1,0 +1,120 @@
+"""Sentences for the console: refused operations and exercise findings, by code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from .forms import REASON_CHOICES
+
+REFUSALS = {
+    "reader_empty": _l("There is no card in that reader. Insert the card first."),
+    "pin_format": _l("A PIN is 6 to 8 digits."),
+    "puk_format": _l("A PUK is 8 digits."),
+    "blocked": _l(
+        "The card refused: the code is blocked. A blocked PIN is unblocked with the PUK; a "
+        "blocked PUK cannot be unblocked, and the card must be replaced."
+    ),
+    "card_error": _l("The card refused the operation (status word %(sw)s). Nothing was changed."),
+    "desk": _l("The card reader did not answer: %(detail)s"),
+    "name": _l("Enter the given name and the surname as on the order."),
+    "person": _l("The order's details were not accepted: %(detail)s"),
+    "ca": _l("The certificate authority refused: %(detail)s"),
+    "card_number": _l("A card number has only digits."),
+    "nothing_to_revoke": _l(
+        "No valid certificates carry card number %(card_number)s. Check the number: nothing was "
+        "revoked."
+    ),
+}
+
+FINDINGS = {
+    "own_card_untouched": _l("Your own card was not touched."),
+    "own_card_touched": _l(
+        "Your own card in reader 1 was used: its PIN was changed or attempts were used up. Check "
+        "the card number before every PIN operation."
+    ),
+    "answer_card_number": _l("The card number of the customer's card"),
+    "answer_pin_retries": _l("The PIN attempts left on the customer's card"),
+    "answer_hsa_id": _l("The HSA-id in the authentication certificate"),
+    "customer_attempts_kept": _l("Reading the card used up none of the customer's PIN attempts."),
+    "customer_attempts_used": _l(
+        "The customer's card lost PIN attempts while you read it. Reading retries and "
+        "certificates needs no PIN."
+    ),
+    "customer_pin_changed": _l("The customer's card has the PIN the customer chose."),
+    "customer_pin_not_changed": _l("The customer's card does not have the PIN the customer chose."),
+    "customer_unblocked": _l("The customer's PIN is unblocked and is the one the customer chose."),
+    "customer_still_blocked": _l(
+        "The customer's PIN is still blocked, or is not the one the customer chose."
+    ),
+    "new_auth_on_card": _l("The card has a new authentication certificate."),
+    "no_new_auth": _l("The card has no new authentication certificate."),
+    "new_sign_on_card": _l("The card has a new signature certificate."),
+    "no_new_sign": _l("The card has no new signature certificate."),
+    "auth_matches_order": _l(
+        "The authentication certificate is valid, at assurance level 3, for the HSA-id on the "
+        "order and this card's number."
+    ),
+    "auth_wrong": _l(
+        "The authentication certificate does not match the order (HSA-id, card number or "
+        "assurance level), or has been revoked."
+    ),
+    "sign_matches_order": _l(
+        "The signature certificate is valid, at assurance level 3, for the HSA-id on the order "
+        "and this card's number."
+    ),
+    "sign_wrong": _l(
+        "The signature certificate does not match the order (HSA-id, card number or assurance "
+        "level), or has been revoked."
+    ),
+    "auth_key_on_card": _l("The authentication certificate is for the key on the card."),
+    "auth_key_mismatch": _l("The authentication certificate is not for the key on the card."),
+    "sign_key_on_card": _l("The signature certificate is for the key on the card."),
+    "sign_key_mismatch": _l("The signature certificate is not for the key on the card."),
+    "lost_card_revoked": _l("Every certificate of the lost card is revoked."),
+    "lost_card_not_revoked": _l("The lost card still has certificates that are not revoked."),
+    "reason_right": _l("The reason fits a lost card: the key may be in someone else's hands."),
+    "reason_wrong": _l(
+        "The reason does not fit a lost card. Whoever finds the card holds the keys: choose the "
+        "reason for a key that may be in someone else's hands."
+    ),
+    "others_intact": _l("No one else's certificates were revoked."),
+    "others_revoked": _l(
+        "Another person's certificates were revoked. Check the card number and the person "
+        "before you revoke: a revocation cannot be undone."
+    ),
+    "cards_missing": _l("The exercise's cards are gone from the desk. Start the exercise again."),
+}
+
+# Findings that name a question: the sentence says whether the answer was right.
+ANSWER_CODES = {"answer_card_number", "answer_pin_retries", "answer_hsa_id"}
+
+
+def refusal_text(code: str, params: dict[str, Any]) -> str:
+    if code == "wrong_code":
+        left = int(params.get("retries_left", 0))
+        if left == 0:
+            return str(_l("Wrong code. No attempts are left: the code is now blocked."))
+        return ngettext(
+            "Wrong code. %(num)d attempt is left before the code is blocked.",
+            "Wrong code. %(num)d attempts are left before the code is blocked.",
+            left,
+        )
+    template = REFUSALS.get(code)
+    return str(template) % params if template is not None else code
+
+
+def finding_text(code: str, ok: bool) -> str:
+    text = str(FINDINGS.get(code, code))
+    if code in ANSWER_CODES:
+        return str(_l("%(question)s: right.") if ok else _l("%(question)s: not right.")) % {
+            "question": text
+        }
+    return text
+
+
+def reason_label(reason: str) -> str:
+    labels = {choice.value: choice.label for choice in REASON_CHOICES}
+    return str(labels.get(reason, reason))

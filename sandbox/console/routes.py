@@ -1,0 +1,358 @@
+"""The sandbox console (`/sandbox`): the desk with two readers, its card operations and the
+exercises that the course links to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from lms.auth.permissions import requires
+from lms.extensions import db
+from lms.forms_common import ActionForm
+from lms.models.types import utcnow
+from sandbox.card.piv.constants import Slot
+from sandbox.exercises import REGISTRY, Workbench, load_catalog
+
+from . import exercise_runs, operations
+from .ca_routes import get_ca
+from .desk import Desk, DeskError, DeskLease, PrivateDesk, ServiceDesk
+from .forms import (
+    ChangePinForm,
+    DeleteCertificateForm,
+    EjectForm,
+    InsertForm,
+    IssueForm,
+    RevokeForm,
+    UnblockForm,
+    answer_form,
+)
+from .messages import finding_text, reason_label, refusal_text
+
+bp = Blueprint("sandbox", __name__, url_prefix="/sandbox")
+
+
+class DeskBusy(Exception):
+    def __init__(self, until) -> None:  # noqa: ANN001
+        super().__init__("desk busy")
+        self.until = until
+
+
+def cards_dir() -> Path:
+    configured = current_app.config.get("CARDS_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "cards"
+
+
+def current_desk() -> Desk:
+    """The person's desk: the card service's readers when configured (and running), else a
+    private desk of their own."""
+    mode = current_app.config.get("SANDBOX_DESK", "auto")
+    if mode in ("service", "auto"):
+        service = ServiceDesk(cards_dir())
+        if mode == "service" or service.available():
+            ok, until = DeskLease(cards_dir()).take(current_user.id, utcnow())
+            if not ok:
+                raise DeskBusy(until)
+            return service
+    return PrivateDesk(cards_dir() / "desks" / str(current_user.id))
+
+
+def _bench(desk: Desk) -> Workbench:
+    return Workbench(
+        desk=desk, ca=get_ca(), db=db.session, now=utcnow(), trainee_name=current_user.name or ""
+    )
+
+
+def _ca_status(serial: str) -> str | None:
+    from sandbox.ca.models import IssuedCertificate
+
+    row = db.session.query(IssuedCertificate).filter_by(serial=serial).one_or_none()
+    if row is None:
+        return None
+    return "revoked" if row.revocation is not None else "good"
+
+
+def _forms(desk_status: dict[str, Any], **given: Any) -> dict[str, Any]:
+    forms = {
+        "insert_form": InsertForm(prefix="insert", formdata=None),
+        "eject_form": EjectForm(prefix="eject", formdata=None),
+        "pin_form": ChangePinForm(prefix="pin", formdata=None),
+        "unblock_form": UnblockForm(prefix="unblock", formdata=None),
+        "issue_form": IssueForm(prefix="issue", formdata=None),
+        "delete_form": DeleteCertificateForm(prefix="delete", formdata=None),
+        "revoke_form": RevokeForm(prefix="revoke", formdata=None),
+    }
+    forms.update(given)
+    forms["insert_form"].card.choices = _drawer_choices(desk_status)
+    return forms
+
+
+def _drawer_choices(desk_status: dict[str, Any]) -> list[SelectChoice]:
+    return [
+        SelectChoice(
+            c["card_number"], f"{c['card_number']} · {c['holder'] or _('no name printed')}"
+        )
+        for c in desk_status["drawer"]
+    ]
+
+
+def render_desk(
+    desk: Desk,
+    *,
+    status: int = 200,
+    problem: str | None = None,
+    invalid_form=None,
+    **forms,  # noqa: ANN001
+):
+    desk_status = desk.status()
+    readers = operations.read_readers(desk, ca_status=_ca_status)
+    run = exercise_runs.open_run(db.session, current_user.id)
+    exercise = REGISTRY.get(run.exercise_id) if run else None
+    answers = forms.pop("answers_form", None)
+    if exercise is not None and answers is None:
+        answers = answer_form(exercise) if exercise.answer_fields else None
+    body = render_template(
+        "sandbox/desk.html",
+        desk=desk,
+        drawer=desk_status["drawer"],
+        readers=readers,
+        run=run,
+        exercise=exercise,
+        exercise_title=_title(run.exercise_id) if run else None,
+        brief=exercise.brief(run.context) if exercise else [],
+        findings=[
+            (f["ok"], finding_text(f["code"], f["ok"])) for f in (run.findings if run else [])
+        ],
+        answers_form=answers,
+        action_form=ActionForm(),
+        problem=problem,
+        invalid_form=invalid_form,
+        reason_label=reason_label,
+        **_forms(desk_status, **forms),
+    )
+    return body, status
+
+
+def _title(exercise_id: str) -> str:
+    for entry in load_catalog():
+        if entry["id"] == exercise_id:
+            return entry["title"]
+    return exercise_id
+
+
+def _desk_or_busy():  # noqa: ANN202
+    try:
+        return current_desk(), None
+    except DeskBusy as busy:
+        page = render_template("sandbox/busy.html", until=busy.until)
+        return None, (page, 409)
+
+
+@bp.route("/")
+@requires("sandbox.practice")
+def desk():
+    desk, busy = _desk_or_busy()
+    if busy:
+        return busy
+    return render_desk(desk)
+
+
+def _operation(form_class, prefix: str, action, success: str):  # noqa: ANN001, ANN202
+    """Validate the form, run `action(desk, form)`; PRG on success, the page again if not."""
+    desk, busy = _desk_or_busy()
+    if busy:
+        return busy
+    form = form_class(prefix=prefix)
+    if form_class is InsertForm:
+        form.card.choices = _drawer_choices(desk.status())
+    forms = {f"{prefix}_form": form}
+    if not form.validate_on_submit():
+        return render_desk(desk, status=422, invalid_form=form, **forms)
+    try:
+        action(desk, form)
+    except operations.OperationRefused as refused:
+        status = 409 if refused.code in ("wrong_code", "blocked", "nothing_to_revoke") else 422
+        return render_desk(
+            desk, status=status, problem=refusal_text(refused.code, refused.params), **forms
+        )
+    except DeskError as error:
+        return render_desk(
+            desk, status=409, problem=refusal_text("desk", {"detail": str(error)}), **forms
+        )
+    flash(success, "success")
+    return redirect(url_for("sandbox.desk"))
+
+
+@bp.route("/readers/insert", methods=["POST"])
+@requires("sandbox.practice")
+def insert():
+    return _operation(
+        InsertForm,
+        "insert",
+        lambda desk, f: desk.insert(f.card.data, int(f.reader.data)),
+        _("The card is in the reader."),
+    )
+
+
+@bp.route("/readers/eject", methods=["POST"])
+@requires("sandbox.practice")
+def eject():
+    def take_out(desk: Desk, form: EjectForm) -> None:
+        if desk.card_in(int(form.reader.data)) is None:
+            raise operations.OperationRefused("reader_empty")
+        desk.eject(int(form.reader.data))
+
+    return _operation(EjectForm, "eject", take_out, _("The card is out of the reader."))
+
+
+@bp.route("/pin/change", methods=["POST"])
+@requires("sandbox.practice")
+def change_pin():
+    return _operation(
+        ChangePinForm,
+        "pin",
+        lambda desk, f: operations.change_pin(
+            desk, int(f.reader.data), f.old_pin.data, f.new_pin.data
+        ),
+        _("The PIN is changed."),
+    )
+
+
+@bp.route("/pin/unblock", methods=["POST"])
+@requires("sandbox.practice")
+def unblock_pin():
+    return _operation(
+        UnblockForm,
+        "unblock",
+        lambda desk, f: operations.unblock_pin(
+            desk, int(f.reader.data), f.puk.data, f.new_pin.data
+        ),
+        _("The PIN is unblocked and the new PIN is set."),
+    )
+
+
+@bp.route("/certificates/issue", methods=["POST"])
+@requires("sandbox.practice")
+def issue_certificates():
+    def issue(desk: Desk, form: IssueForm) -> None:
+        operations.issue_certificates(
+            desk,
+            int(form.reader.data),
+            get_ca(),
+            db.session,
+            hsa_id=form.hsa_id.data,
+            given_name=form.given_name.data,
+            surname=form.surname.data,
+            pin=form.pin.data,
+        )
+
+    return _operation(IssueForm, "issue", issue, _("New certificates are on the card."))
+
+
+@bp.route("/certificates/delete", methods=["POST"])
+@requires("sandbox.practice")
+def delete_certificate():
+    return _operation(
+        DeleteCertificateForm,
+        "delete",
+        lambda desk, f: operations.delete_certificate(
+            desk, int(f.reader.data), Slot(int(f.slot.data, 16))
+        ),
+        _("The certificate is removed from the card. Removing is not revoking."),
+    )
+
+
+@bp.route("/certificates/revoke", methods=["POST"])
+@requires("sandbox.practice")
+def revoke():
+    def revoke_card(desk: Desk, form: RevokeForm) -> None:
+        operations.revoke_card(get_ca(), db.session, form.card_number.data, form.reason.data)
+
+    return _operation(RevokeForm, "revoke", revoke_card, _("The card's certificates are revoked."))
+
+
+# -- exercises ---------------------------------------------------------------------------------
+
+
+@bp.route("/exercises")
+@requires("sandbox.practice")
+def exercises():
+    passed = exercise_runs.passed_ids(db.session, current_user.id)
+    run = exercise_runs.open_run(db.session, current_user.id)
+    ready = {e["id"] for e in exercise_runs.ready_exercises()}
+    return render_template(
+        "sandbox/exercises.html",
+        catalog=load_catalog(),
+        ready=ready,
+        passed=passed,
+        run=run,
+        form=ActionForm(),
+    )
+
+
+@bp.route("/exercises/<exercise_id>/start", methods=["POST"])
+@requires("sandbox.practice")
+def start_exercise(exercise_id: str):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("sandbox.exercises"))
+    desk, busy = _desk_or_busy()
+    if busy:
+        return busy
+    try:
+        exercise_runs.start(_bench(desk), current_user, exercise_id)
+    except exercise_runs.ExerciseUnavailable:
+        from lms.errors import error_page
+
+        return error_page(404)
+    flash(_("The exercise is ready at the desk."), "success")
+    return redirect(url_for("sandbox.desk", _anchor="exercise"))
+
+
+@bp.route("/exercise/check", methods=["POST"])
+@requires("sandbox.practice")
+def check_exercise():
+    desk, busy = _desk_or_busy()
+    if busy:
+        return busy
+    run = exercise_runs.open_run(db.session, current_user.id)
+    if run is None:
+        return redirect(url_for("sandbox.exercises"))
+    exercise = REGISTRY[run.exercise_id]
+    answers_form = answer_form(exercise, formdata=None) if exercise.answer_fields else None
+    if answers_form is not None:
+        from flask import request
+
+        answers_form = answer_form(exercise, formdata=request.form)
+        if not answers_form.validate_on_submit():
+            return render_desk(
+                desk, status=422, invalid_form=answers_form, answers_form=answers_form
+            )
+    elif not ActionForm().validate_on_submit():
+        return redirect(url_for("sandbox.desk"))
+    answers = {
+        k: str(v)
+        for k, v in (answers_form.data.items() if answers_form else [])
+        if k != "csrf_token"
+    }
+    findings = exercise_runs.check(_bench(desk), current_user, run, answers)
+    if all(f.ok for f in findings):
+        flash(_("Well done: the exercise is passed."), "success")
+        return redirect(url_for("sandbox.exercises"))
+    flash(_("Not yet: see what the check found below, put it right and check again."), "warning")
+    return redirect(url_for("sandbox.desk", _anchor="exercise"))
+
+
+@bp.route("/exercise/leave", methods=["POST"])
+@requires("sandbox.practice")
+def leave_exercise():
+    if ActionForm().validate_on_submit():
+        run = exercise_runs.open_run(db.session, current_user.id)
+        if run is not None:
+            exercise_runs.leave(db.session, run)
+            flash(_("You left the exercise. You can start it again at any time."), "success")
+    return redirect(url_for("sandbox.exercises"))

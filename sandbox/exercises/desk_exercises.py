@@ -1,0 +1,434 @@
+"""The exercises at the desk that are built: reading cards, PIN change, PUK unlock, new
+certificates, revoking a lost card. Each checks the outcome on the cards and in the CA.
+
+Every run makes fresh test cards: the person's own administrator card in reader 1 (index 0)
+and, where the task has one, the customer's card in reader 2 (index 1). The codes on the
+exercise's PIN letter are random test codes shown in the brief.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import NameOID
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from sandbox.ca import Person
+from sandbox.ca.models import IssuedCertificate
+from sandbox.ca.timeutil import as_utc
+from sandbox.card.errors import WrongPinError
+from sandbox.card.piv.constants import TAG_CERTIFICATE, Slot
+from sandbox.card.tlv import tlv_dict
+from sandbox.card.virtual.state import CardState
+from sandbox.console import operations
+from sandbox.console.desk import ADMIN_READER, CUSTOMER_READER
+
+from .base import AnswerField, Exercise, Finding, Workbench, digits, register
+
+# Test people: plainly invented names; HSA-ids in the test organisation's format.
+CUSTOMERS = (
+    ("Kim", "Lindqvist", "SE2321000016-7TK1"),
+    ("Sara", "Nyberg", "SE2321000016-7TK2"),
+    ("Ali", "Hassan", "SE2321000016-7TK3"),
+    ("Elin", "Berg", "SE2321000016-7TK4"),
+)
+LOST_CARD_REASON = "keyCompromise"
+
+
+def _own_card(bench: Workbench) -> dict[str, str]:
+    """The administrator's own card, in reader 1, with its PIN on the exercise's note."""
+    pin = digits(6)
+    state = bench.desk.new_card(holder=bench.trainee_name[:64] or "Administratör", pin=pin)
+    bench.desk.insert(state.card_number, ADMIN_READER)
+    return {"own_card": state.card_number, "own_pin": pin}
+
+
+def _customer_card(bench: Workbench, index: int, *, reader: int | None = CUSTOMER_READER):
+    given, surname, hsa_id = CUSTOMERS[index]
+    pin, puk = digits(6), digits(8)
+    state = bench.desk.new_card(holder=f"{given} {surname}", pin=pin, puk=puk)
+    if reader is not None:
+        bench.desk.insert(state.card_number, reader)
+    return state, {
+        "customer_card": state.card_number,
+        "customer_given": given,
+        "customer_surname": surname,
+        "customer_name": f"{given} {surname}",
+        "customer_hsa_id": hsa_id,
+        "letter_pin": pin,
+        "letter_puk": puk,
+    }
+
+
+def _issue_pair(bench: Workbench, context: dict[str, Any], reader: int, **kwargs: Any) -> None:
+    """Certificates for the customer's card, as the card would carry them from production."""
+    pair = operations.issue_certificates(
+        bench.desk,
+        reader,
+        bench.ca,
+        bench.db,
+        hsa_id=context["customer_hsa_id"],
+        given_name=context["customer_given"],
+        surname=context["customer_surname"],
+        pin=context["letter_pin"],
+        **kwargs,
+    )
+    context["issued_serials"] = [pair.auth_serial, pair.sign_serial]
+
+
+def _own_card_untouched(bench: Workbench, context: dict[str, Any]) -> Finding:
+    own = bench.desk.card_state(context["own_card"])
+    untouched = own.pin == context["own_pin"] and own.pin_retries_left == own.pin_max_retries
+    return Finding(untouched, "own_card_untouched" if untouched else "own_card_touched")
+
+
+def _state(bench: Workbench, card_number: str) -> CardState:
+    return bench.desk.card_state(card_number)
+
+
+def _card_certificates(state: CardState) -> dict[Slot, x509.Certificate]:
+    found = {}
+    for slot in (Slot.AUTHENTICATION, Slot.SIGNATURE):
+        content = state.get_object(slot.object_id)
+        if content:
+            found[slot] = x509.load_der_x509_certificate(tlv_dict(content)[TAG_CERTIFICATE])
+    return found
+
+
+def _normalise_digits(value: str) -> str:
+    return "".join(ch for ch in value if not ch.isspace() and ch != "-")
+
+
+@register
+class ReadTwoCards(Exercise):
+    id = "ex-kort-status"
+    answer_fields = (
+        AnswerField(
+            "card_number",
+            _l("Card number of the customer's card"),
+            _l("All 19 digits, as the card shows them."),
+            max_length=40,
+        ),
+        AnswerField("pin_retries", _l("PIN attempts left on the customer's card"), max_length=2),
+        AnswerField(
+            "hsa_id",
+            _l("HSA-id in the customer's authentication certificate"),
+            _l("For example SE2321000016-ABCD."),
+            max_length=40,
+        ),
+    )
+
+    def setup(self, bench: Workbench) -> dict[str, Any]:
+        context = _own_card(bench)
+        _state_, customer = _customer_card(bench, 0)
+        context.update(customer)
+        _issue_pair(bench, context, CUSTOMER_READER)
+        # The customer mistyped the PIN once at home: the card counts it.
+        with bench.desk.piv(CUSTOMER_READER) as piv, contextlib.suppress(WrongPinError):
+            piv.verify_pin(_wrong(context["letter_pin"]))
+        return context
+
+    def brief(self, context: dict[str, Any]) -> list[str]:
+        return [
+            _(
+                "%(name)s comes to the desk: the card's PIN has been failing. Your own card is in "
+                "reader 1 and %(name)s's card in reader 2.",
+                name=context["customer_name"],
+            ),
+            _(
+                "Read the customer's card without using up any PIN attempts, and answer the "
+                "three questions below from what the card shows."
+            ),
+        ]
+
+    def check(self, bench, context, answers):  # noqa: ANN001, ANN201
+        state = _state(bench, context["customer_card"])
+        certs = _card_certificates(state)
+        auth = certs.get(Slot.AUTHENTICATION)
+        hsa_id = ""
+        if auth is not None:
+            values = auth.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
+            hsa_id = str(values[0].value) if values else ""
+        findings = [
+            Finding(
+                _normalise_digits(answers.get("card_number", "")) == state.card_number,
+                "answer_card_number",
+            ),
+            Finding(
+                answers.get("pin_retries", "").strip() == str(state.pin_retries_left),
+                "answer_pin_retries",
+            ),
+            Finding(answers.get("hsa_id", "").strip().upper() == hsa_id.upper(), "answer_hsa_id"),
+        ]
+        # Reading must not cost the customer an attempt (setup left max - 1).
+        kept = (
+            state.pin_retries_left == state.pin_max_retries - 1
+            and state.pin == context["letter_pin"]
+        )
+        findings.append(
+            Finding(kept, "customer_attempts_kept" if kept else "customer_attempts_used")
+        )
+        findings.append(_own_card_untouched(bench, context))
+        return findings
+
+
+def _wrong(pin: str) -> str:
+    """A PIN of the same length that is certainly not `pin`."""
+    return "".join(str((int(d) + 1) % 10) for d in pin)
+
+
+@register
+class ChangePinTwoCards(Exercise):
+    id = "ex-pin-byte"
+
+    def setup(self, bench: Workbench) -> dict[str, Any]:
+        context = _own_card(bench)
+        _state_, customer = _customer_card(bench, 1)
+        context.update(customer)
+        context["new_pin"] = digits(6)
+        return context
+
+    def brief(self, context: dict[str, Any]) -> list[str]:
+        return [
+            _(
+                "%(name)s thinks a colleague has seen the card's PIN and wants a new one. Your own "
+                "card is in reader 1 and %(name)s's card (no. %(card)s) in reader 2.",
+                name=context["customer_name"],
+                card=context["customer_card"],
+            ),
+            _(
+                "The customer's present PIN is %(old)s. The customer has chosen the new PIN "
+                "%(new)s. Change the PIN on the customer's card, and only there.",
+                old=context["letter_pin"],
+                new=context["new_pin"],
+            ),
+        ]
+
+    def check(self, bench, context, answers):  # noqa: ANN001, ANN201
+        state = _state(bench, context["customer_card"])
+        changed = state.pin == context["new_pin"]
+        return [
+            Finding(changed, "customer_pin_changed" if changed else "customer_pin_not_changed"),
+            _own_card_untouched(bench, context),
+        ]
+
+
+@register
+class UnblockWithPuk(Exercise):
+    id = "ex-puk-upplasning"
+
+    def setup(self, bench: Workbench) -> dict[str, Any]:
+        context = _own_card(bench)
+        state, customer = _customer_card(bench, 2)
+        context.update(customer)
+        with bench.desk.piv(CUSTOMER_READER) as piv:
+            for _attempt in range(state.pin_max_retries):
+                with contextlib.suppress(WrongPinError):
+                    piv.verify_pin(_wrong(context["letter_pin"]))
+        context["new_pin"] = digits(6)
+        return context
+
+    def brief(self, context: dict[str, Any]) -> list[str]:
+        return [
+            _(
+                "%(name)s has typed the wrong PIN too many times and the PIN is blocked. The "
+                "customer has the PIN letter with the PUK code. Your own card is in reader 1 and "
+                "%(name)s's card (no. %(card)s) in reader 2.",
+                name=context["customer_name"],
+                card=context["customer_card"],
+            ),
+            _(
+                "The customer types the PUK %(puk)s and chooses the new PIN %(new)s. Unblock the "
+                "PIN on the customer's card. In this exercise you type for the customer; at a real "
+                "desk the customer types their own codes.",
+                puk=context["letter_puk"],
+                new=context["new_pin"],
+            ),
+        ]
+
+    def check(self, bench, context, answers):  # noqa: ANN001, ANN201
+        state = _state(bench, context["customer_card"])
+        unblocked = not state.pin_blocked and state.pin == context["new_pin"]
+        return [
+            Finding(unblocked, "customer_unblocked" if unblocked else "customer_still_blocked"),
+            _own_card_untouched(bench, context),
+        ]
+
+
+@register
+class NewCertificates(Exercise):
+    id = "ex-nya-certifikat"
+
+    def setup(self, bench: Workbench) -> dict[str, Any]:
+        context = _own_card(bench)
+        _state_, customer = _customer_card(bench, 3)
+        context.update(customer)
+        # The pair from production: issued long ago, so it runs out in three weeks.
+        maximum = bench.ca.settings.loa3_validity_days
+        issued = bench.now - dt.timedelta(days=maximum - 21)
+        pair = bench.ca.issue_card_pair(
+            bench.db, *_card_csrs(bench, context), _person(context), now=issued
+        )
+        with bench.desk.piv(CUSTOMER_READER) as piv:
+            piv.authenticate()
+            piv.put_certificate(Slot.AUTHENTICATION, pair[0].certificate)
+            piv.put_certificate(Slot.SIGNATURE, pair[1].certificate)
+        context["old_serials"] = [pair[0].serial, pair[1].serial]
+        return context
+
+    def brief(self, context: dict[str, Any]) -> list[str]:
+        return [
+            _(
+                "The certificates on %(name)s's card run out in three weeks. The card itself is "
+                "valid and %(name)s is in reader 2 with the card (no. %(card)s). The order says: "
+                "HSA-id %(hsa)s, given name %(given)s, surname %(surname)s, assurance level 3.",
+                name=context["customer_name"],
+                card=context["customer_card"],
+                hsa=context["customer_hsa_id"],
+                given=context["customer_given"],
+                surname=context["customer_surname"],
+            ),
+            _(
+                "Get a new certificate pair onto the customer's card. The customer types the PIN "
+                "(%(pin)s) when the card asks for it.",
+                pin=context["letter_pin"],
+            ),
+        ]
+
+    def check(self, bench, context, answers):  # noqa: ANN001, ANN201
+        state = _state(bench, context["customer_card"])
+        certs = _card_certificates(state)
+        findings = []
+        for slot, code in ((Slot.AUTHENTICATION, "auth"), (Slot.SIGNATURE, "sign")):
+            cert = certs.get(slot)
+            serial = format(cert.serial_number, "x") if cert else None
+            fresh = cert is not None and serial not in context["old_serials"]
+            findings.append(Finding(fresh, f"new_{code}_on_card" if fresh else f"no_new_{code}"))
+            if not fresh:
+                continue
+            row = bench.db.query(IssuedCertificate).filter_by(serial=serial).one_or_none()
+            right = (
+                row is not None
+                and row.status == "good"
+                and row.hsa_id == context["customer_hsa_id"]
+                and row.card_number == state.card_number
+                and row.profile == f"loa3-{code}"
+                and as_utc(row.created_at) >= _started(context)
+            )
+            findings.append(Finding(right, f"{code}_matches_order" if right else f"{code}_wrong"))
+            key = state.keys.get(f"{slot:02X}")
+            on_card = key is not None and _public_der(cert) == _stored_public_der(key.pkcs8_pem)
+            findings.append(
+                Finding(on_card, f"{code}_key_on_card" if on_card else f"{code}_key_mismatch")
+            )
+        findings.append(_own_card_untouched(bench, context))
+        return findings
+
+
+@register
+class RevokeLostCard(Exercise):
+    id = "ex-sparr"
+
+    def setup(self, bench: Workbench) -> dict[str, Any]:
+        context = _own_card(bench)
+        # A colleague of the caller, whose card must stay valid.
+        other_state, other = _customer_card(bench, 0)
+        _issue_pair(bench, other, CUSTOMER_READER)
+        bench.desk.eject(CUSTOMER_READER)
+        context["other_card"] = other["customer_card"]
+        context["other_hsa_id"] = other["customer_hsa_id"]
+        # The caller's card: issued, then lost (it is not in the drawer).
+        _lost_state, customer = _customer_card(bench, 3)
+        context.update(customer)
+        _issue_pair(bench, context, CUSTOMER_READER)
+        bench.desk.discard(context["customer_card"])
+        bench.desk.discard(context["other_card"])
+        return context
+
+    def brief(self, context: dict[str, Any]) -> list[str]:
+        return [
+            _(
+                "It is 21:00. %(name)s (HSA-id %(hsa)s) calls: the e-service card was lost on the "
+                "bus. You have called back on the number in the directory and the caller is "
+                "%(name)s. The card number in the card register is %(card)s.",
+                name=context["customer_name"],
+                hsa=context["customer_hsa_id"],
+                card=context["customer_card"],
+            ),
+            _(
+                "Revoke the lost card's certificates at once, with the reason that fits a lost "
+                "card. Nobody else's certificates may be touched."
+            ),
+        ]
+
+    def check(self, bench, context, answers):  # noqa: ANN001, ANN201
+        rows = bench.ca.certificates(bench.db, card_number=context["customer_card"])
+        revoked = [r for r in rows if r.revocation is not None]
+        all_revoked = bool(rows) and len(revoked) == len(rows)
+        reasons = {r.revocation.reason for r in revoked}
+        findings = [
+            Finding(all_revoked, "lost_card_revoked" if all_revoked else "lost_card_not_revoked"),
+        ]
+        if revoked:
+            right = reasons == {LOST_CARD_REASON}
+            findings.append(
+                Finding(
+                    right, "reason_right" if right else "reason_wrong", {"reasons": sorted(reasons)}
+                )
+            )
+        others = bench.ca.certificates(bench.db, card_number=context["other_card"])
+        intact = all(r.revocation is None for r in others)
+        findings.append(Finding(intact, "others_intact" if intact else "others_revoked"))
+        return findings
+
+
+def _started(context: dict[str, Any]) -> dt.datetime:
+    """When the run started, to the second (the CA records whole seconds)."""
+    return as_utc(dt.datetime.fromisoformat(context["started"])).replace(microsecond=0)
+
+
+def _person(context: dict[str, Any]) -> Person:
+    return Person(
+        context["customer_hsa_id"],
+        context["customer_given"],
+        context["customer_surname"],
+        context["customer_card"],
+    )
+
+
+def _card_csrs(bench: Workbench, context: dict[str, Any]) -> tuple[bytes, bytes]:
+    """Keys made on the customer's card and CSRs signed by them (as production would)."""
+    from sandbox.card.piv.certs import build_csr, simple_name
+    from sandbox.card.piv.constants import KeyType
+
+    with bench.desk.piv(CUSTOMER_READER) as piv:
+        piv.verify_pin(context["letter_pin"])
+        piv.authenticate()
+        out = []
+        for slot in (Slot.AUTHENTICATION, Slot.SIGNATURE):
+            public_key = piv.generate_key(slot, KeyType.RSA2048)
+            csr = build_csr(
+                piv, slot, KeyType.RSA2048, public_key, simple_name(context["customer_name"])
+            )
+            out.append(csr.public_bytes(serialization.Encoding.DER))
+    return out[0], out[1]
+
+
+def _public_der(cert: x509.Certificate) -> bytes:
+    return cert.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+def _stored_public_der(pkcs8_pem: str) -> bytes:
+    """The public half of a key the (virtual) card generated: the check reads the card's own
+    state, the way a card vendor's test tool would, to see that the certificate is for it."""
+    private = serialization.load_pem_private_key(pkcs8_pem.encode(), None)
+    return private.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )

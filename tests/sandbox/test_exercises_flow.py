@@ -1,0 +1,207 @@
+"""The desk's exercises end to end through the web console: set-up, the operation a person
+does at the desk, and the automatic check, right and wrong."""
+
+from lms.extensions import db
+from lms.models.sandbox import ExerciseOutcome, ExerciseRun
+
+from .conftest import current_run
+
+
+def start(client, exercise_id):
+    response = client.post(f"/sandbox/exercises/{exercise_id}/start")
+    assert response.status_code == 302, response.data
+    return response
+
+
+def check(client, **answers):
+    return client.post(
+        "/sandbox/exercise/check", data={f"answer-{k}": v for k, v in answers.items()}
+    )
+
+
+def outcome(app, user):
+    return current_run(app, user.id).outcome
+
+
+def test_pin_change_on_the_customers_card_passes(app, client, trainee):
+    start(client, "ex-pin-byte")
+    ctx = current_run(app, trainee.id).context
+    page = client.get("/sandbox/").get_data(as_text=True)
+    assert ctx["customer_card"] in page and ctx["own_card"] in page
+    assert ctx["new_pin"] in page  # the brief gives the customer's chosen PIN
+    response = client.post(
+        "/sandbox/pin/change",
+        data={
+            "pin-reader": "1",
+            "pin-old_pin": ctx["letter_pin"],
+            "pin-new_pin": ctx["new_pin"],
+            "pin-new_pin_again": ctx["new_pin"],
+        },
+    )
+    assert response.status_code == 302
+    check(client)
+    assert outcome(app, trainee) == ExerciseOutcome.PASSED
+
+
+def test_pin_change_on_your_own_card_is_found(app, client, trainee):
+    start(client, "ex-pin-byte")
+    ctx = current_run(app, trainee.id).context
+    # The customer's codes typed into the administrator's own card: a wrong PIN there.
+    response = client.post(
+        "/sandbox/pin/change",
+        data={
+            "pin-reader": "0",
+            "pin-old_pin": ctx["letter_pin"],
+            "pin-new_pin": ctx["new_pin"],
+            "pin-new_pin_again": ctx["new_pin"],
+        },
+    )
+    assert response.status_code == 409
+    assert "försök" in response.get_data(as_text=True) or "attempt" in response.get_data(
+        as_text=True
+    )
+    check(client)
+    run = current_run(app, trainee.id)
+    assert run.outcome == ExerciseOutcome.RUNNING
+    codes = {f["code"]: f["ok"] for f in run.findings}
+    assert codes == {"customer_pin_not_changed": False, "own_card_touched": False}
+
+
+def test_puk_unblock_passes_and_a_wrong_puk_is_found(app, client, trainee):
+    start(client, "ex-puk-upplasning")
+    ctx = current_run(app, trainee.id).context
+    page = client.get("/sandbox/").get_data(as_text=True)
+    assert "PIN-koden är spärrad" in page or "the PIN is blocked" in page
+    wrong = "".join(str((int(d) + 1) % 10) for d in ctx["letter_puk"])
+    response = client.post(
+        "/sandbox/pin/unblock",
+        data={
+            "unblock-reader": "1",
+            "unblock-puk": wrong,
+            "unblock-new_pin": ctx["new_pin"],
+            "unblock-new_pin_again": ctx["new_pin"],
+        },
+    )
+    assert response.status_code == 409
+    client.post(
+        "/sandbox/pin/unblock",
+        data={
+            "unblock-reader": "1",
+            "unblock-puk": ctx["letter_puk"],
+            "unblock-new_pin": ctx["new_pin"],
+            "unblock-new_pin_again": ctx["new_pin"],
+        },
+    )
+    check(client)
+    run = current_run(app, trainee.id)
+    codes = {f["code"]: f["ok"] for f in run.findings}
+    assert codes == {"customer_unblocked": True, "own_card_untouched": True}
+    assert run.outcome == ExerciseOutcome.PASSED
+
+
+def test_reading_two_cards(app, client, trainee):
+    start(client, "ex-kort-status")
+    ctx = current_run(app, trainee.id).context
+    check(client, card_number=ctx["customer_card"], pin_retries="3", hsa_id=ctx["customer_hsa_id"])
+    run = current_run(app, trainee.id)
+    codes = {f["code"]: f["ok"] for f in run.findings}
+    assert codes["answer_pin_retries"] is False  # one attempt was used before the visit
+    assert codes["answer_card_number"] is True and codes["answer_hsa_id"] is True
+    spaced = " ".join(ctx["customer_card"][i : i + 4] for i in range(0, 19, 4))
+    check(client, card_number=spaced, pin_retries="2", hsa_id=ctx["customer_hsa_id"].lower())
+    assert outcome(app, trainee) == ExerciseOutcome.PASSED
+
+
+def test_new_certificates_for_the_order(app, client, trainee):
+    start(client, "ex-nya-certifikat")
+    ctx = current_run(app, trainee.id).context
+    check(client)
+    codes = {f["code"] for f in current_run(app, trainee.id).findings}
+    assert {"no_new_auth", "no_new_sign"} <= codes
+    response = client.post(
+        "/sandbox/certificates/issue",
+        data={
+            "issue-reader": "1",
+            "issue-hsa_id": ctx["customer_hsa_id"],
+            "issue-given_name": ctx["customer_given"],
+            "issue-surname": ctx["customer_surname"],
+            "issue-pin": ctx["letter_pin"],
+        },
+    )
+    assert response.status_code == 302, response.data
+    check(client)
+    run = current_run(app, trainee.id)
+    assert run.outcome == ExerciseOutcome.PASSED, run.findings
+
+
+def test_new_certificates_for_the_wrong_person_are_found(app, client, trainee):
+    start(client, "ex-nya-certifikat")
+    ctx = current_run(app, trainee.id).context
+    client.post(
+        "/sandbox/certificates/issue",
+        data={
+            "issue-reader": "1",
+            "issue-hsa_id": "SE2321000016-7TK9",
+            "issue-given_name": ctx["customer_given"],
+            "issue-surname": ctx["customer_surname"],
+            "issue-pin": ctx["letter_pin"],
+        },
+    )
+    check(client)
+    codes = {f["code"]: f["ok"] for f in current_run(app, trainee.id).findings}
+    assert codes["auth_wrong"] is False and codes["sign_wrong"] is False
+    assert codes["auth_key_on_card"] is True
+
+
+def test_revoking_a_lost_card(app, client, trainee):
+    start(client, "ex-sparr")
+    ctx = current_run(app, trainee.id).context
+    response = client.post(
+        "/sandbox/certificates/revoke",
+        data={
+            "revoke-card_number": ctx["customer_card"],
+            "revoke-reason": "keyCompromise",
+            "revoke-confirm": "y",
+        },
+    )
+    assert response.status_code == 302, response.data
+    check(client)
+    assert outcome(app, trainee) == ExerciseOutcome.PASSED
+
+
+def test_revoking_with_the_wrong_reason_and_the_wrong_card(app, client, trainee):
+    start(client, "ex-sparr")
+    ctx = current_run(app, trainee.id).context
+    for card in (ctx["customer_card"], ctx["other_card"]):
+        client.post(
+            "/sandbox/certificates/revoke",
+            data={
+                "revoke-card_number": card,
+                "revoke-reason": "cessationOfOperation",
+                "revoke-confirm": "y",
+            },
+        )
+    check(client)
+    codes = {f["code"]: f["ok"] for f in current_run(app, trainee.id).findings}
+    assert codes == {"lost_card_revoked": True, "reason_wrong": False, "others_revoked": False}
+
+
+def test_starting_again_leaves_the_open_run_and_clears_its_cards(app, client, trainee):
+    start(client, "ex-pin-byte")
+    first = current_run(app, trainee.id)
+    start(client, "ex-puk-upplasning")
+    with app.app_context():
+        runs = (
+            db.session.query(ExerciseRun)
+            .filter_by(user_id=trainee.id)
+            .order_by(ExerciseRun.id)
+            .all()
+        )
+        assert [r.outcome for r in runs] == [ExerciseOutcome.ABANDONED, ExerciseOutcome.RUNNING]
+    page = client.get("/sandbox/").get_data(as_text=True)
+    assert first.context["customer_card"] not in page
+
+
+def test_unknown_or_planned_exercises_cannot_start(client, trainee):
+    assert client.post("/sandbox/exercises/ex-nope/start").status_code == 404
+    assert client.post("/sandbox/exercises/ex-avregistrering/start").status_code == 404
