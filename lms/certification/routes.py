@@ -122,6 +122,7 @@ def _candidate_page(
     state that changed meanwhile) or its invalid form, keeping what was typed."""
     from lms.course.service import progress_for
     from lms.quiz.service import attempts_of
+    from sandbox.console.exercise_runs import summary as exercise_summary
 
     application = service.application_of(user)
     send_backs = db.session.scalars(
@@ -145,6 +146,7 @@ def _candidate_page(
         attempts=attempts_of(user),
         pending=service.pending_attempt(user),
         certifications=service.certifications_of(user),
+        sandbox_runs=exercise_summary(db.session, user.id),
         send_backs=send_backs,
         today=service.today(),
         decision_form=ActionForm(formdata=None),

@@ -60,6 +60,24 @@ def passed_ids(db: Session, user_id: int) -> set[str]:
     )
 
 
+def summary(db: Session, user_id: int) -> list[dict[str, Any]]:
+    """Per ready exercise: its title, when the person first passed it and the checks made
+    in all runs (for the approvers' record of a candidate)."""
+    runs = runs_of(db, user_id)
+    rows = []
+    for entry in ready_exercises():
+        mine = [r for r in runs if r.exercise_id == entry["id"]]
+        passed = [r.finished_at for r in mine if r.outcome == ExerciseOutcome.PASSED]
+        rows.append(
+            {
+                "title": entry["title"],
+                "passed_at": min(passed) if passed else None,
+                "checks": sum(r.checks for r in mine),
+            }
+        )
+    return rows
+
+
 def _clear_earlier_cards(bench: Workbench, runs: list[ExerciseRun]) -> None:
     bench.desk.empty_readers()
     for run in runs:

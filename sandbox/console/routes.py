@@ -294,6 +294,32 @@ def exercises():
     )
 
 
+@bp.route("/exercises/<exercise_id>")
+@requires("sandbox.practice")
+def exercise(exercise_id: str):
+    """One exercise, as the course links to it: what it is about and a button to start it."""
+    entry = next((e for e in load_catalog() if e["id"] == exercise_id), None)
+    if entry is None:
+        from lms.errors import error_page
+
+        return error_page(404)
+    ready = exercise_id in {e["id"] for e in exercise_runs.ready_exercises()}
+    runs = [
+        r
+        for r in exercise_runs.runs_of(db.session, current_user.id)
+        if r.exercise_id == exercise_id
+    ]
+    return render_template(
+        "sandbox/exercise.html",
+        entry=entry,
+        ready=ready,
+        runs=runs,
+        running=next((r for r in runs if r.outcome == "running"), None),
+        passed=any(r.outcome == "passed" for r in runs),
+        form=ActionForm(),
+    )
+
+
 @bp.route("/exercises/<exercise_id>/start", methods=["POST"])
 @requires("sandbox.practice")
 def start_exercise(exercise_id: str):

@@ -76,7 +76,7 @@ def test_approver_approves_candidate_downloads_certificate_and_verification_show
     sign_in(page, base, "greta@example.se", PASSWORD)
     page.goto(base + "/team/candidates")
     page.get_by_role("link", name="Sara Exempelsson").click()
-    assert page.locator("#sandbox-placeholder").is_visible()
+    assert page.locator("#sandbox-exercises").is_visible()
     page.get_by_role("button", name=APPROVE).click()
     page.wait_for_load_state()
     code = re.search(r"[0-9A-Z]{5}-[0-9A-Z]{5}", page.locator(".flash-success").inner_text())

@@ -92,7 +92,7 @@ def test_candidate_page_shows_the_whole_record(app, client, candidate, approver,
         "Verksamhetschef",
         "Del 1: Grunder",
         "90\u00a0%",
-        "sandbox-placeholder",
+        "sandbox-exercises",
         'id="send-back"',
     ):
         assert text in page, text

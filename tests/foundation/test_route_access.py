@@ -64,6 +64,10 @@ GET_ROUTES: dict[str, tuple[int, int, int, int]] = {
     "/ca/certs/{slug}.pem": (404, 404, 404, 404),
     "/ca/crl/{slug}.crl": (404, 404, 404, 404),
     "/ca/ocsp/{encoded}": (200, 200, 200, 200),  # an OCSP error response, never an HTTP error
+    # The sandbox: trainees and approvers practise; administrators of the platform do not.
+    "/sandbox/": (LOGIN, 200, 200, 403),
+    "/sandbox/exercises": (LOGIN, 200, 200, 403),
+    "/sandbox/exercises/{exercise_id}": (LOGIN, 200, 200, 403),
 }
 # OCSP clients POST DER requests without a session or CSRF token; the responder changes no
 # state and answers every request with a signed OCSP response or an OCSP error status.
@@ -90,6 +94,16 @@ POST_ONLY = {
     "/team/candidates/<int:user_id>/approve",
     "/team/candidates/<int:user_id>/send-back",
     "/team/certifications/<int:cert_id>/revoke",
+    "/sandbox/readers/insert",
+    "/sandbox/readers/eject",
+    "/sandbox/pin/change",
+    "/sandbox/pin/unblock",
+    "/sandbox/certificates/issue",
+    "/sandbox/certificates/delete",
+    "/sandbox/certificates/revoke",
+    "/sandbox/exercises/<exercise_id>/start",
+    "/sandbox/exercise/check",
+    "/sandbox/exercise/leave",
 }
 # Values for the placeholders of course routes (the real course in content/).
 COURSE_IDS = {
@@ -111,6 +125,7 @@ RULE_PLACEHOLDERS = {
     "{verify_code}": "<code>",
     "{slug}": "<slug>",
     "{encoded}": "<path:encoded>",
+    "{exercise_id}": "<exercise_id>",
 }
 CERTIFICATION_IDS = {
     "cert_id": 999999,
@@ -119,6 +134,7 @@ CERTIFICATION_IDS = {
     "verify_code": "AAAAA-AAAAA",
     "slug": "root",
     "encoded": "AAAA",
+    "exercise_id": "ex-pin-byte",
 }
 
 
