@@ -131,7 +131,7 @@ class RevokeForm(Form):
         filters=[lambda v: "".join(v.split()) if isinstance(v, str) else v],
     )
     reason = RadioField(
-        _l("Reason"),
+        _l("Reason for revocation"),
         choices=REASON_CHOICES,
         validators=[InputRequired(message=_l("Choose the reason."))],
     )
