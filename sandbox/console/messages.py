@@ -33,7 +33,8 @@ FINDINGS = {
     "own_card_untouched": _l("Your own card was not touched."),
     "own_card_touched": _l(
         "Your own card in reader 1 was used: its PIN was changed or attempts were used up. Check "
-        "the card number before every PIN operation."
+        "the card number before every PIN operation. Start the exercise again to do it from the "
+        "beginning."
     ),
     "answer_card_number": _l("The card number of the customer's card"),
     "answer_pin_retries": _l("The PIN attempts left on the customer's card"),

@@ -146,10 +146,24 @@ def _title(exercise_id: str) -> str:
 
 def _desk_or_busy():  # noqa: ANN202
     try:
-        return current_desk(), None
+        desk = current_desk()
+        if isinstance(desk, ServiceDesk) and not desk.available():
+            raise DeskError("the card service is not running")
+        return desk, None
     except DeskBusy as busy:
         page = render_template("sandbox/busy.html", until=busy.until)
         return None, (page, 409)
+    except DeskError:
+        from lms.errors import error_page
+
+        return None, error_page(
+            503,
+            _("The card readers are not available"),
+            _(
+                "The sandbox is set to use the card service, and the card service is not "
+                "running. Ask whoever runs the platform to start it (flask cards serve)."
+            ),
+        )
 
 
 @bp.route("/")
