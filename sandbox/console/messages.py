@@ -86,6 +86,30 @@ FINDINGS = {
         "Another person's certificates were revoked. Check the card number and the person "
         "before you revoke: a revocation cannot be undone."
     ),
+    "expired_removed": _l("The expired certificates are off the card."),
+    "expired_left": _l("An expired certificate is still on the card."),
+    "valid_kept": _l("The valid pair is still on the card."),
+    "valid_removed": _l(
+        "A valid certificate was removed from the card. The user needs it to log in and sign: "
+        "fetch new certificates for the card."
+    ),
+    "valid_not_revoked": _l(
+        "Nothing valid was revoked: removing a certificate is not revoking it."
+    ),
+    "valid_revoked": _l(
+        "A valid certificate of the card was revoked. Clean-up removes expired certificates; it "
+        "does not revoke the valid ones."
+    ),
+    "card_activated": _l("The customer's new card has the PIN the customer chose."),
+    "card_not_activated": _l(
+        "The customer's new card still has the delivery code, or another PIN than the one the "
+        "customer chose."
+    ),
+    "other_card_untouched": _l("The other new card in the drawer was not touched."),
+    "other_card_touched": _l(
+        "The other new card was used: it is another person's card. Check the name and card "
+        "number against the order before you hand out a card."
+    ),
     "cards_missing": _l("The exercise's cards are gone from the desk. Start the exercise again."),
 }
 

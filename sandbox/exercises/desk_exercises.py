@@ -25,7 +25,6 @@ from sandbox.card.errors import WrongPinError
 from sandbox.card.piv.constants import TAG_CERTIFICATE, Slot
 from sandbox.card.tlv import tlv_dict
 from sandbox.card.virtual.state import CardState
-from sandbox.console import operations
 from sandbox.console.desk import ADMIN_READER, CUSTOMER_READER
 
 from .base import AnswerField, Exercise, Finding, Workbench, digits, register
@@ -65,22 +64,6 @@ def _customer_card(bench: Workbench, index: int, *, reader: int | None = CUSTOME
     }
 
 
-def _issue_pair(bench: Workbench, context: dict[str, Any], reader: int, **kwargs: Any) -> None:
-    """Certificates for the customer's card, as the card would carry them from production."""
-    pair = operations.issue_certificates(
-        bench.desk,
-        reader,
-        bench.ca,
-        bench.db,
-        hsa_id=context["customer_hsa_id"],
-        given_name=context["customer_given"],
-        surname=context["customer_surname"],
-        pin=context["letter_pin"],
-        **kwargs,
-    )
-    context["issued_serials"] = [pair.auth_serial, pair.sign_serial]
-
-
 def _own_card_untouched(bench: Workbench, context: dict[str, Any]) -> Finding:
     own = bench.desk.card_state(context["own_card"])
     untouched = own.pin == context["own_pin"] and own.pin_retries_left == own.pin_max_retries
@@ -94,6 +77,15 @@ def _state(bench: Workbench, card_number: str) -> CardState:
 def _card_certificates(state: CardState) -> dict[Slot, x509.Certificate]:
     found = {}
     for slot in (Slot.AUTHENTICATION, Slot.SIGNATURE):
+        content = state.get_object(slot.object_id)
+        if content:
+            found[slot] = x509.load_der_x509_certificate(tlv_dict(content)[TAG_CERTIFICATE])
+    return found
+
+
+def _all_card_certificates(state: CardState) -> dict[Slot, x509.Certificate]:
+    found = {}
+    for slot in (Slot.AUTHENTICATION, Slot.SIGNATURE, Slot.KEY_MANAGEMENT, Slot.CARD_AUTH):
         content = state.get_object(slot.object_id)
         if content:
             found[slot] = x509.load_der_x509_certificate(tlv_dict(content)[TAG_CERTIFICATE])
@@ -127,7 +119,7 @@ class ReadTwoCards(Exercise):
         context = _own_card(bench)
         _state_, customer = _customer_card(bench, 0)
         context.update(customer)
-        _issue_pair(bench, context, CUSTOMER_READER)
+        context["issued_serials"] = _production_pair(bench, context)
         # The customer mistyped the PIN once at home: the card counts it.
         with bench.desk.piv(CUSTOMER_READER) as piv, contextlib.suppress(WrongPinError):
             piv.verify_pin(_wrong(context["letter_pin"]))
@@ -271,14 +263,7 @@ class NewCertificates(Exercise):
         # The pair from production: issued long ago, so it runs out in three weeks.
         maximum = bench.ca.settings.loa3_validity_days
         issued = bench.now - dt.timedelta(days=maximum - 21)
-        pair = bench.ca.issue_card_pair(
-            bench.db, *_card_csrs(bench, context), _person(context), now=issued
-        )
-        with bench.desk.piv(CUSTOMER_READER) as piv:
-            piv.authenticate()
-            piv.put_certificate(Slot.AUTHENTICATION, pair[0].certificate)
-            piv.put_certificate(Slot.SIGNATURE, pair[1].certificate)
-        context["old_serials"] = [pair[0].serial, pair[1].serial]
+        context["old_serials"] = _production_pair(bench, context, issued=issued)
         return context
 
     def brief(self, context: dict[str, Any]) -> list[str]:
@@ -331,6 +316,111 @@ class NewCertificates(Exercise):
 
 
 @register
+class RemoveExpiredCertificates(Exercise):
+    id = "ex-rensa-certifikat"
+
+    def setup(self, bench: Workbench) -> dict[str, Any]:
+        context = _own_card(bench)
+        _state_, customer = _customer_card(bench, 1)
+        context.update(customer)
+        # An old pair that ran out a month ago (in 9D and 9E) beside this year's pair.
+        maximum = bench.ca.settings.loa3_validity_days
+        expired = bench.now - dt.timedelta(days=maximum + 30)
+        context["expired_serials"] = _production_pair(
+            bench, context, slots=(Slot.KEY_MANAGEMENT, Slot.CARD_AUTH), issued=expired
+        )
+        context["valid_serials"] = _production_pair(bench, context)
+        return context
+
+    def brief(self, context: dict[str, Any]) -> list[str]:
+        return [
+            _(
+                '%(name)s gets a "choose certificate" box at every login since the renewal, and '
+                "sometimes picks the wrong one. %(name)s's card (no. %(card)s) is in reader 2.",
+                name=context["customer_name"],
+                card=context["customer_card"],
+            ),
+            _(
+                "Look at the certificates on the card. Remove the ones that have expired and keep "
+                "the valid pair."
+            ),
+        ]
+
+    def check(self, bench, context, answers):  # noqa: ANN001, ANN201
+        state = _state(bench, context["customer_card"])
+        on_card = {format(c.serial_number, "x") for c in _all_card_certificates(state).values()}
+        gone = not on_card & set(context["expired_serials"])
+        kept = set(context["valid_serials"]) <= on_card
+        rows = bench.ca.certificates(bench.db, card_number=context["customer_card"])
+        valid_revoked = any(
+            r.revocation is not None for r in rows if r.serial in context["valid_serials"]
+        )
+        return [
+            Finding(gone, "expired_removed" if gone else "expired_left"),
+            Finding(kept, "valid_kept" if kept else "valid_removed"),
+            Finding(
+                not valid_revoked, "valid_not_revoked" if not valid_revoked else "valid_revoked"
+            ),
+            _own_card_untouched(bench, context),
+        ]
+
+
+@register
+class HandOutNewCard(Exercise):
+    id = "ex-utlamning-aktivering"
+
+    def setup(self, bench: Workbench) -> dict[str, Any]:
+        context = _own_card(bench)
+        # Today's delivery: two new cards in the drawer, made for two people.
+        _other_state, other = _customer_card(bench, 2)
+        _production_pair(bench, other)
+        bench.desk.eject(CUSTOMER_READER)
+        _state_, customer = _customer_card(bench, 0)
+        context.update(customer)
+        context["issued_serials"] = _production_pair(bench, context)
+        bench.desk.eject(CUSTOMER_READER)
+        context["other_card"] = other["customer_card"]
+        context["other_letter_pin"] = other["letter_pin"]
+        context["new_pin"] = digits(6)
+        return context
+
+    def brief(self, context: dict[str, Any]) -> list[str]:
+        return [
+            _(
+                "%(name)s (HSA-id %(hsa)s) has come to collect a new card. You have checked the "
+                "ID document against the person. Two new cards from today's delivery are in the "
+                "drawer; the order for %(name)s names card no. %(card)s.",
+                name=context["customer_name"],
+                hsa=context["customer_hsa_id"],
+                card=context["customer_card"],
+            ),
+            _(
+                "Put %(name)s's card in reader 2 and check that its certificates are for "
+                "%(name)s. Then %(name)s activates the card by replacing the delivery code "
+                "%(code)s with a PIN of their own, %(new)s (in the sandbox, activation is this "
+                "change of code).",
+                name=context["customer_name"],
+                code=context["letter_pin"],
+                new=context["new_pin"],
+            ),
+        ]
+
+    def check(self, bench, context, answers):  # noqa: ANN001, ANN201
+        state = _state(bench, context["customer_card"])
+        other = _state(bench, context["other_card"])
+        activated = state.pin == context["new_pin"]
+        other_kept = (
+            other.pin == context["other_letter_pin"]
+            and other.pin_retries_left == other.pin_max_retries
+        )
+        return [
+            Finding(activated, "card_activated" if activated else "card_not_activated"),
+            Finding(other_kept, "other_card_untouched" if other_kept else "other_card_touched"),
+            _own_card_untouched(bench, context),
+        ]
+
+
+@register
 class RevokeLostCard(Exercise):
     id = "ex-sparr"
 
@@ -338,14 +428,14 @@ class RevokeLostCard(Exercise):
         context = _own_card(bench)
         # A colleague of the caller, whose card must stay valid.
         other_state, other = _customer_card(bench, 0)
-        _issue_pair(bench, other, CUSTOMER_READER)
+        _production_pair(bench, other)
         bench.desk.eject(CUSTOMER_READER)
         context["other_card"] = other["customer_card"]
         context["other_hsa_id"] = other["customer_hsa_id"]
         # The caller's card: issued, then lost (it is not in the drawer).
         _lost_state, customer = _customer_card(bench, 3)
         context.update(customer)
-        _issue_pair(bench, context, CUSTOMER_READER)
+        context["issued_serials"] = _production_pair(bench, context)
         bench.desk.discard(context["customer_card"])
         bench.desk.discard(context["other_card"])
         return context
@@ -401,22 +491,34 @@ def _person(context: dict[str, Any]) -> Person:
     )
 
 
-def _card_csrs(bench: Workbench, context: dict[str, Any]) -> tuple[bytes, bytes]:
-    """Keys made on the customer's card and CSRs signed by them (as production would)."""
+def _production_pair(
+    bench: Workbench,
+    context: dict[str, Any],
+    *,
+    slots: tuple[Slot, Slot] = (Slot.AUTHENTICATION, Slot.SIGNATURE),
+    issued: dt.datetime | None = None,
+) -> list[str]:
+    """A certificate pair on the card in the customer's reader, as production puts it there:
+    keys made on the card, requests signed by them, the CA's pair written back. `issued` in the
+    past makes an older pair. Returns the serials."""
     from sandbox.card.piv.certs import build_csr, simple_name
     from sandbox.card.piv.constants import KeyType
 
     with bench.desk.piv(CUSTOMER_READER) as piv:
         piv.verify_pin(context["letter_pin"])
         piv.authenticate()
-        out = []
-        for slot in (Slot.AUTHENTICATION, Slot.SIGNATURE):
+        requests = []
+        for slot in slots:
             public_key = piv.generate_key(slot, KeyType.RSA2048)
-            csr = build_csr(
-                piv, slot, KeyType.RSA2048, public_key, simple_name(context["customer_name"])
-            )
-            out.append(csr.public_bytes(serialization.Encoding.DER))
-    return out[0], out[1]
+            name = simple_name(context["customer_name"])
+            csr = build_csr(piv, slot, KeyType.RSA2048, public_key, name)
+            requests.append(csr.public_bytes(serialization.Encoding.DER))
+    pair = bench.ca.issue_card_pair(bench.db, *requests, _person(context), now=issued)
+    with bench.desk.piv(CUSTOMER_READER) as piv:
+        piv.authenticate()
+        for slot, record in zip(slots, pair, strict=True):
+            piv.put_certificate(slot, record.certificate)
+    return [record.serial for record in pair]
 
 
 def _public_der(cert: x509.Certificate) -> bytes:

@@ -205,3 +205,80 @@ def test_starting_again_leaves_the_open_run_and_clears_its_cards(app, client, tr
 def test_unknown_or_planned_exercises_cannot_start(client, trainee):
     assert client.post("/sandbox/exercises/ex-nope/start").status_code == 404
     assert client.post("/sandbox/exercises/ex-avregistrering/start").status_code == 404
+
+
+def test_removing_the_expired_certificates(app, client, trainee):
+    start(client, "ex-rensa-certifikat")
+    page = client.get("/sandbox/").get_data(as_text=True)
+    assert page.count("Har gått ut") == 2 and page.count("Giltigt") >= 2
+    check(client)
+    codes = {f["code"]: f["ok"] for f in current_run(app, trainee.id).findings}
+    assert codes["expired_left"] is False and codes["valid_kept"] is True
+    for slot in ("9D", "9E"):
+        response = client.post(
+            "/sandbox/certificates/delete",
+            data={"delete-reader": "1", "delete-slot": slot, "delete-confirm": "y"},
+        )
+        assert response.status_code == 302, response.data
+    check(client)
+    assert outcome(app, trainee) == ExerciseOutcome.PASSED
+
+
+def test_removing_the_valid_pair_is_found(app, client, trainee):
+    start(client, "ex-rensa-certifikat")
+    for slot in ("9A", "9D", "9E"):
+        client.post(
+            "/sandbox/certificates/delete",
+            data={"delete-reader": "1", "delete-slot": slot, "delete-confirm": "y"},
+        )
+    check(client)
+    codes = {f["code"]: f["ok"] for f in current_run(app, trainee.id).findings}
+    assert codes["expired_removed"] is True and codes["valid_removed"] is False
+
+
+def test_handing_out_the_right_new_card(app, client, trainee):
+    start(client, "ex-utlamning-aktivering")
+    ctx = current_run(app, trainee.id).context
+    page = client.get("/sandbox/").get_data(as_text=True)
+    assert ctx["customer_card"] in page and ctx["other_card"] in page  # both in the drawer
+    # The wrong card first: the other person's card takes the customer's codes and refuses.
+    client.post(
+        "/sandbox/readers/insert", data={"insert-card": ctx["other_card"], "insert-reader": "1"}
+    )
+    refused = client.post(
+        "/sandbox/pin/change",
+        data={
+            "pin-reader": "1",
+            "pin-old_pin": ctx["letter_pin"],
+            "pin-new_pin": ctx["new_pin"],
+            "pin-new_pin_again": ctx["new_pin"],
+        },
+    )
+    assert refused.status_code == 409
+    check(client)
+    codes = {f["code"]: f["ok"] for f in current_run(app, trainee.id).findings}
+    assert codes == {
+        "card_not_activated": False,
+        "other_card_touched": False,
+        "own_card_untouched": True,
+    }
+
+
+def test_handing_out_and_activating(app, client, trainee):
+    start(client, "ex-utlamning-aktivering")
+    ctx = current_run(app, trainee.id).context
+    response = client.post(
+        "/sandbox/readers/insert", data={"insert-card": ctx["customer_card"], "insert-reader": "1"}
+    )
+    assert response.status_code == 302
+    client.post(
+        "/sandbox/pin/change",
+        data={
+            "pin-reader": "1",
+            "pin-old_pin": ctx["letter_pin"],
+            "pin-new_pin": ctx["new_pin"],
+            "pin-new_pin_again": ctx["new_pin"],
+        },
+    )
+    check(client)
+    assert outcome(app, trainee) == ExerciseOutcome.PASSED
