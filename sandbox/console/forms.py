@@ -5,9 +5,25 @@ them."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, RadioField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Regexp, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from lms.forms_common import Form, SingleLine
 
@@ -108,6 +124,24 @@ class IssueForm(Form):
     surname = StringField(
         _l("Surname"),
         validators=[DataRequired(message=_l("Enter the surname.")), Length(max=64), SingleLine()],
+    )
+    loa = RadioField(
+        _l("Certificates"),
+        choices=[
+            SelectChoice("3", _l("Assurance level 3 (ordinary card or LoA3 reserve card)")),
+            SelectChoice("2", _l("Assurance level 2, reserve card")),
+        ],
+        default="3",
+        validators=[InputRequired(message=_l("Choose the assurance level."))],
+    )
+    validity_days = IntegerField(
+        _l("Validity in days"),
+        validators=[Optional(), NumberRange(min=1, max=1826, message=_l("Write 1 to 1826 days."))],
+        description=_l(
+            "Leave empty for the longest validity the rule allows. Never longer than the "
+            "person's assignment."
+        ),
+        render_kw={"inputmode": "numeric"},
     )
     pin = _code(
         _l("The card's PIN (typed by the customer)"), PIN_RULE, _l("The customer enters the PIN.")

@@ -23,6 +23,15 @@ REFUSALS = {
     "person": _l("The order's details were not accepted: %(detail)s"),
     "ca": _l("The certificate authority refused: %(detail)s"),
     "card_number": _l("A card number has only digits."),
+    "loa": _l("Choose assurance level 2 or 3."),
+    "loa2_needs_reserve_card": _l(
+        "Certificates at assurance level 2 go only on reserve cards (product code 473 or 573). "
+        "The card in the reader is an ordinary card."
+    ),
+    "validity": _l(
+        "The validity is longer than the rule allows for this kind of certificate: at most "
+        "%(maximum)s days."
+    ),
     "nothing_to_revoke": _l(
         "No valid certificates carry card number %(card_number)s. Check the number: nothing was "
         "revoked."
@@ -55,16 +64,21 @@ FINDINGS = {
     "new_sign_on_card": _l("The card has a new signature certificate."),
     "no_new_sign": _l("The card has no new signature certificate."),
     "auth_matches_order": _l(
-        "The authentication certificate is valid, at assurance level 3, for the HSA-id on the "
-        "order and this card's number."
+        "The authentication certificate is valid, at the assurance level of the order, for the "
+        "HSA-id on the order and this card's number."
     ),
     "auth_wrong": _l(
         "The authentication certificate does not match the order (HSA-id, card number or "
         "assurance level), or has been revoked."
     ),
     "sign_matches_order": _l(
-        "The signature certificate is valid, at assurance level 3, for the HSA-id on the order "
-        "and this card's number."
+        "The signature certificate is valid, at the assurance level of the order, for the HSA-id "
+        "on the order and this card's number."
+    ),
+    "validity_ok": _l("The validity is no longer than the assignment."),
+    "validity_too_long": _l(
+        "The certificates are valid for longer than the assignment (%(days)s days). Validity must "
+        "never be longer than the person's assignment."
     ),
     "sign_wrong": _l(
         "The signature certificate does not match the order (HSA-id, card number or assurance "
@@ -131,8 +145,10 @@ def refusal_text(code: str, params: dict[str, Any]) -> str:
     return str(template) % params if template is not None else code
 
 
-def finding_text(code: str, ok: bool) -> str:
+def finding_text(code: str, ok: bool, params: dict[str, Any] | None = None) -> str:
     text = str(FINDINGS.get(code, code))
+    if params and "%(" in text:
+        text = text % params
     if code in ANSWER_CODES:
         return str(_l("%(question)s: right.") if ok else _l("%(question)s: not right.")) % {
             "question": text

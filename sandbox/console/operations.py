@@ -23,6 +23,7 @@ from sandbox.card.errors import ApduError, BlockedError, WrongPinError
 from sandbox.card.piv.certs import build_csr, simple_name
 from sandbox.card.piv.constants import KeyType, Slot
 from sandbox.card.piv.session import PivSession
+from sandbox.card.virtual.state import RESERVE_PRODUCT_CODES
 
 from .desk import Desk, DeskError
 
@@ -207,6 +208,13 @@ def issue_certificates(
         or max(len(given_name), len(surname)) > NAME_MAX
     ):
         raise OperationRefused("name")
+    if loa not in (2, 3):
+        raise OperationRefused("loa")
+    if loa == 2 and desk.card_state(card_number).product_code not in RESERVE_PRODUCT_CODES:
+        raise OperationRefused("loa2_needs_reserve_card")
+    maximum = ca.settings.reserve_validity_days if loa == 2 else ca.settings.loa3_validity_days
+    if validity_days is not None and not 1 <= validity_days <= maximum:
+        raise OperationRefused("validity", maximum=maximum)
     person = Person(hsa_id.strip(), given_name.strip(), surname.strip(), card_number)
     try:
         person.validated()

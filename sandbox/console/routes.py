@@ -262,6 +262,8 @@ def issue_certificates():
             given_name=form.given_name.data,
             surname=form.surname.data,
             pin=form.pin.data,
+            loa=int(form.loa.data),
+            validity_days=form.validity_days.data,
         )
 
     return _operation(IssueForm, "issue", issue, _("New certificates are on the card."))

@@ -287,30 +287,59 @@ class NewCertificates(Exercise):
 
     def check(self, bench, context, answers):  # noqa: ANN001, ANN201
         state = _state(bench, context["customer_card"])
-        certs = _card_certificates(state)
-        findings = []
-        for slot, code in ((Slot.AUTHENTICATION, "auth"), (Slot.SIGNATURE, "sign")):
-            cert = certs.get(slot)
-            serial = format(cert.serial_number, "x") if cert else None
-            fresh = cert is not None and serial not in context["old_serials"]
-            findings.append(Finding(fresh, f"new_{code}_on_card" if fresh else f"no_new_{code}"))
-            if not fresh:
-                continue
-            row = bench.db.query(IssuedCertificate).filter_by(serial=serial).one_or_none()
-            right = (
-                row is not None
-                and row.status == "good"
-                and row.hsa_id == context["customer_hsa_id"]
-                and row.card_number == state.card_number
-                and row.profile == f"loa3-{code}"
-                and as_utc(row.created_at) >= _started(context)
-            )
-            findings.append(Finding(right, f"{code}_matches_order" if right else f"{code}_wrong"))
-            key = state.keys.get(f"{slot:02X}")
-            on_card = key is not None and _public_der(cert) == _stored_public_der(key.pkcs8_pem)
-            findings.append(
-                Finding(on_card, f"{code}_key_on_card" if on_card else f"{code}_key_mismatch")
-            )
+        findings = _new_pair_findings(bench, context, state, old_serials=context["old_serials"])
+        findings.append(_own_card_untouched(bench, context))
+        return findings
+
+
+@register
+class ReserveCardLoa2(Exercise):
+    id = "ex-reservkort-loa2"
+
+    def setup(self, bench: Workbench) -> dict[str, Any]:
+        context = _own_card(bench)
+        given, surname, hsa_id = CUSTOMERS[2]
+        code = digits(6)
+        reserve = bench.desk.new_card(product_code="573", pin=code)  # no name printed
+        context.update(
+            customer_card=reserve.card_number,
+            customer_given=given,
+            customer_surname=surname,
+            customer_name=f"{given} {surname}",
+            customer_hsa_id=hsa_id,
+            letter_pin=code,
+            contract_days=min(9, bench.ca.settings.reserve_validity_days),
+            rule_days=bench.ca.settings.reserve_validity_days,
+        )
+        return context
+
+    def brief(self, context: dict[str, Any]) -> list[str]:
+        return [
+            _(
+                "%(name)s, a locum doctor with a coordination number (samordningsnummer), has an "
+                "assignment in the directory that ends in %(days)s days; the HSA-id is %(hsa)s. "
+                "A coordination number rules out assurance level 3, so %(name)s gets a reserve "
+                "card at level 2. You have checked the passport.",
+                name=context["customer_name"],
+                days=context["contract_days"],
+                hsa=context["customer_hsa_id"],
+            ),
+            _(
+                "A sealed reserve card (no. %(card)s) is in the drawer. Put it in reader 2 and "
+                "get level-2 reserve-card certificates onto it, valid no longer than the "
+                "assignment (the local rule allows at most %(rule)s days). The customer types the "
+                "code from the envelope, %(code)s.",
+                card=context["customer_card"],
+                rule=context["rule_days"],
+                code=context["letter_pin"],
+            ),
+        ]
+
+    def check(self, bench, context, answers):  # noqa: ANN001, ANN201
+        state = _state(bench, context["customer_card"])
+        findings = _new_pair_findings(
+            bench, context, state, loa=2, max_days=context["contract_days"]
+        )
         findings.append(_own_card_untouched(bench, context))
         return findings
 
@@ -475,6 +504,53 @@ class RevokeLostCard(Exercise):
         intact = all(r.revocation is None for r in others)
         findings.append(Finding(intact, "others_intact" if intact else "others_revoked"))
         return findings
+
+
+def _new_pair_findings(
+    bench: Workbench,
+    context: dict[str, Any],
+    state: CardState,
+    *,
+    loa: int = 3,
+    old_serials: tuple[str, ...] | list[str] = (),
+    max_days: int | None = None,
+) -> list[Finding]:
+    """A new pair on the card, issued in this run at `loa` for the order's HSA-id and this
+    card's number, for the keys on the card, valid (and, with `max_days`, not for longer)."""
+    from sandbox.ca.issuance import PAIR_PROFILES
+
+    findings = []
+    certs = _card_certificates(state)
+    slots = ((Slot.AUTHENTICATION, "auth"), (Slot.SIGNATURE, "sign"))
+    for (slot, code), profile in zip(slots, PAIR_PROFILES[loa], strict=True):
+        cert = certs.get(slot)
+        serial = format(cert.serial_number, "x") if cert else None
+        fresh = cert is not None and serial not in old_serials
+        findings.append(Finding(fresh, f"new_{code}_on_card" if fresh else f"no_new_{code}"))
+        if not fresh:
+            continue
+        row = bench.db.query(IssuedCertificate).filter_by(serial=serial).one_or_none()
+        right = (
+            row is not None
+            and row.revocation is None
+            and row.hsa_id == context["customer_hsa_id"]
+            and row.card_number == state.card_number
+            and row.profile == profile
+            and as_utc(row.created_at) >= _started(context)
+        )
+        findings.append(Finding(right, f"{code}_matches_order" if right else f"{code}_wrong"))
+        if right and max_days is not None:
+            days = (as_utc(row.not_after) - as_utc(row.not_before)).total_seconds() / 86400
+            short = days <= max_days
+            findings.append(
+                Finding(short, "validity_ok" if short else "validity_too_long", {"days": max_days})
+            )
+        key = state.keys.get(f"{slot:02X}")
+        on_card = key is not None and _public_der(cert) == _stored_public_der(key.pkcs8_pem)
+        findings.append(
+            Finding(on_card, f"{code}_key_on_card" if on_card else f"{code}_key_mismatch")
+        )
+    return findings
 
 
 def _started(context: dict[str, Any]) -> dt.datetime:

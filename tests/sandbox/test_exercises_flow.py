@@ -126,6 +126,7 @@ def test_new_certificates_for_the_order(app, client, trainee):
             "issue-given_name": ctx["customer_given"],
             "issue-surname": ctx["customer_surname"],
             "issue-pin": ctx["letter_pin"],
+            "issue-loa": "3",
         },
     )
     assert response.status_code == 302, response.data
@@ -145,6 +146,7 @@ def test_new_certificates_for_the_wrong_person_are_found(app, client, trainee):
             "issue-given_name": ctx["customer_given"],
             "issue-surname": ctx["customer_surname"],
             "issue-pin": ctx["letter_pin"],
+            "issue-loa": "3",
         },
     )
     check(client)
@@ -282,3 +284,57 @@ def test_handing_out_and_activating(app, client, trainee):
     )
     check(client)
     assert outcome(app, trainee) == ExerciseOutcome.PASSED
+
+
+def _issue(client, ctx, **extra):
+    data = {
+        "issue-reader": "1",
+        "issue-hsa_id": ctx["customer_hsa_id"],
+        "issue-given_name": ctx["customer_given"],
+        "issue-surname": ctx["customer_surname"],
+        "issue-pin": ctx["letter_pin"],
+        "issue-loa": "3",
+    }
+    data.update({f"issue-{k}": v for k, v in extra.items()})
+    return client.post("/sandbox/certificates/issue", data=data)
+
+
+def test_reserve_card_at_level_2_within_the_assignment(app, client, trainee):
+    start(client, "ex-reservkort-loa2")
+    ctx = current_run(app, trainee.id).context
+    client.post(
+        "/sandbox/readers/insert", data={"insert-card": ctx["customer_card"], "insert-reader": "1"}
+    )
+    # Longer than the local rule: refused by the console, nothing issued.
+    refused = _issue(client, ctx, loa="2", validity_days=str(ctx["rule_days"] + 1))
+    assert refused.status_code == 422
+    assert f"högst {ctx['rule_days']} dagar" in refused.get_data(as_text=True)
+    response = _issue(client, ctx, loa="2", validity_days=str(ctx["contract_days"]))
+    assert response.status_code == 302, response.data
+    check(client)
+    run = current_run(app, trainee.id)
+    assert run.outcome == ExerciseOutcome.PASSED, run.findings
+
+
+def test_reserve_card_longer_than_the_assignment_or_at_level_3_is_found(app, client, trainee):
+    start(client, "ex-reservkort-loa2")
+    ctx = current_run(app, trainee.id).context
+    client.post(
+        "/sandbox/readers/insert", data={"insert-card": ctx["customer_card"], "insert-reader": "1"}
+    )
+    _issue(client, ctx, loa="2")  # the rule's maximum, longer than the assignment
+    check(client)
+    codes = {f["code"]: f["ok"] for f in current_run(app, trainee.id).findings}
+    assert codes["validity_too_long"] is False and codes["auth_matches_order"] is True
+    _issue(client, ctx, loa="3")
+    check(client)
+    codes = {f["code"]: f["ok"] for f in current_run(app, trainee.id).findings}
+    assert codes["auth_wrong"] is False and codes["sign_wrong"] is False
+
+
+def test_level_2_certificates_are_refused_on_an_ordinary_card(app, client, trainee):
+    start(client, "ex-nya-certifikat")
+    ctx = current_run(app, trainee.id).context
+    response = _issue(client, ctx, loa="2")
+    assert response.status_code == 422
+    assert "reservkort" in response.get_data(as_text=True)
