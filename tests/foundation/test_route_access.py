@@ -64,6 +64,9 @@ GET_ROUTES: dict[str, tuple[int, int, int, int]] = {
     "/ca/certs/{slug}.pem": (404, 404, 404, 404),
     "/ca/crl/{slug}.crl": (404, 404, 404, 404),
     "/ca/ocsp/{encoded}": (200, 200, 200, 200),  # an OCSP error response, never an HTTP error
+    # The sandbox console is for the people who practise at the desk (sandbox.practice).
+    "/sandbox/": (LOGIN, 200, 200, 403),
+    "/sandbox/exercises": (LOGIN, 200, 200, 403),
 }
 # OCSP clients POST DER requests without a session or CSRF token; the responder changes no
 # state and answers every request with a signed OCSP response or an OCSP error status.
@@ -90,6 +93,16 @@ POST_ONLY = {
     "/team/candidates/<int:user_id>/approve",
     "/team/candidates/<int:user_id>/send-back",
     "/team/certifications/<int:cert_id>/revoke",
+    "/sandbox/readers/insert",
+    "/sandbox/readers/eject",
+    "/sandbox/pin/change",
+    "/sandbox/pin/unblock",
+    "/sandbox/certificates/issue",
+    "/sandbox/certificates/delete",
+    "/sandbox/certificates/revoke",
+    "/sandbox/exercises/<exercise_id>/start",
+    "/sandbox/exercise/check",
+    "/sandbox/exercise/leave",
 }
 # Values for the placeholders of course routes (the real course in content/).
 COURSE_IDS = {
@@ -120,6 +133,12 @@ CERTIFICATION_IDS = {
     "slug": "root",
     "encoded": "AAAA",
 }
+
+
+@pytest.fixture
+def app_config(app_config, tmp_path):
+    # The sandbox desk keeps its test cards in the test's own directory, never in instance/.
+    return {**app_config, "CARDS_DIR": str(tmp_path / "cards"), "SANDBOX_DESK": "private"}
 
 
 @pytest.fixture
@@ -228,6 +247,7 @@ def test_every_state_changing_route_rejects_missing_csrf_token(app, app_config):
             .replace("<part_id>", COURSE_IDS["part_id"])
             .replace("<int:user_id>", "1")
             .replace("<int:cert_id>", "1")
+            .replace("<exercise_id>", "ex-pin-byte")
         )
         response = client.post(path, data={"anything": "1"})
         assert response.status_code == 400, path
