@@ -200,6 +200,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.fixture(scope="session")
+def pcsc(tmp_path_factory):
+    """pcscd (started here unless one already runs) plus a card service with two readers.
+
+    One per session for every @pytest.mark.pcsc test (tests/card, tests/sandbox): the readers
+    and vpcd's ports belong to the machine, so two card services must never run at once.
+    """
+    from tests.card.pcsc_harness import PcscHarness
+
+    harness = PcscHarness(tmp_path_factory.mktemp("pcsc"))
+    try:
+        harness.start()
+        yield harness
+    finally:
+        harness.stop()
+
+
 @dataclass
 class CollectingSMTP:
     """A real SMTP server on localhost (aiosmtpd) that keeps what it receives."""

@@ -159,7 +159,13 @@ class PrivateDesk(Desk):
             return {}
         except ValueError:
             return {}  # a damaged file empties the readers; the cards themselves are intact
-        return {int(k): v for k, v in raw.items() if int(k) in READERS and self.owns(v)}
+        if not isinstance(raw, dict):
+            return {}
+        return {
+            int(k): v
+            for k, v in raw.items()
+            if k in {str(r) for r in READERS} and isinstance(v, str) and self.owns(v)
+        }
 
     def _write_occupancy(self, occupancy: dict[int, str]) -> None:
         fd, temp = tempfile.mkstemp(prefix=".readers.", dir=self.state_dir)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from lms.audit import record_event
 from lms.models.sandbox import ExerciseOutcome, ExerciseRun
 from lms.models.types import utcnow
+from sandbox.card.service import CardServiceError
 from sandbox.exercises import REGISTRY, Finding, Workbench, load_catalog
 
 from .desk import DeskError
@@ -123,7 +124,7 @@ def check(bench: Workbench, user: Any, run: ExerciseRun, answers: dict[str, str]
     exercise = REGISTRY[run.exercise_id]
     try:
         findings = exercise.check(bench, run.context, answers)
-    except (DeskError, FileNotFoundError):
+    except (DeskError, CardServiceError, FileNotFoundError):  # a card gone from the drawer
         findings = [Finding(False, "cards_missing")]
     run.checks += 1
     run.findings = [f.as_dict() for f in findings]

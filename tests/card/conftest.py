@@ -1,18 +1,14 @@
-"""Fixtures for the card tests: in-process virtual cards, pcscd + card service, --reader."""
+"""Fixtures for the card tests: in-process virtual cards, --reader. The `pcsc` fixture (pcscd +
+card service) is in tests/conftest.py: one for the whole session, shared with tests/sandbox."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
 from sandbox.card import InProcessConnection, PivSession
 from sandbox.card.virtual import VirtualPivCard, new_card_state
-
-if TYPE_CHECKING:
-    from .pcsc_harness import PcscHarness
 
 PIN = "123456"
 PUK = "12345678"
@@ -46,19 +42,6 @@ def admin_session(session: PivSession) -> PivSession:
     session.verify_pin(PIN)
     session.authenticate()
     return session
-
-
-@pytest.fixture(scope="session")
-def pcsc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PcscHarness]:
-    """pcscd (started here unless one already runs) plus a card service with two readers."""
-    from .pcsc_harness import PcscHarness
-
-    harness = PcscHarness(tmp_path_factory.mktemp("pcsc"))
-    try:
-        harness.start()
-        yield harness
-    finally:
-        harness.stop()
 
 
 @pytest.fixture(scope="session")

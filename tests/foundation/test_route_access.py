@@ -139,6 +139,12 @@ CERTIFICATION_IDS = {
 
 
 @pytest.fixture
+def app_config(app_config, tmp_path):
+    # The sandbox desk keeps its test cards in the test's own directory, never in instance/.
+    return {**app_config, "CARDS_DIR": str(tmp_path / "cards"), "SANDBOX_DESK": "private"}
+
+
+@pytest.fixture
 def uploaded_application(app):
     row = service.submit_application(_input())
     service.attest_by_upload(row, io.BytesIO(VALID_PDF), "intyg.pdf")
@@ -244,6 +250,7 @@ def test_every_state_changing_route_rejects_missing_csrf_token(app, app_config):
             .replace("<part_id>", COURSE_IDS["part_id"])
             .replace("<int:user_id>", "1")
             .replace("<int:cert_id>", "1")
+            .replace("<exercise_id>", "ex-pin-byte")
         )
         response = client.post(path, data={"anything": "1"})
         assert response.status_code == 400, path
