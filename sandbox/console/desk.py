@@ -49,7 +49,14 @@ READERS = (ADMIN_READER, CUSTOMER_READER)
 
 
 class DeskError(Exception):
-    """An operation on the desk itself that cannot be done (empty reader, busy desk...)."""
+    """An operation on the desk itself that cannot be done (empty reader, busy desk...).
+
+    `code` names the rule for the console's message; the text is for logs and the CLI.
+    """
+
+    def __init__(self, message: str, code: str = "desk") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class Desk(abc.ABC):
@@ -131,17 +138,17 @@ class Desk(abc.ABC):
 
     def _check_reader(self, reader: int) -> None:
         if reader not in READERS:
-            raise DeskError(f"reader must be one of {READERS}")
+            raise DeskError(f"reader must be one of {READERS}", "bad_reader")
 
     def _check_insertable(self, card_number: str, reader: int) -> None:
         self._check_reader(reader)
         if not self.owns(card_number):
-            raise DeskError(f"no test card {card_number} in this desk's drawer")
+            raise DeskError(f"no test card {card_number} in this desk's drawer", "no_such_card")
         occupied = self.occupancy()
         if reader in occupied:
-            raise DeskError(f"reader {reader} already holds a card")
+            raise DeskError(f"reader {reader} already holds a card", "reader_occupied")
         if card_number in occupied.values():
-            raise DeskError(f"card {card_number} is already in a reader")
+            raise DeskError(f"card {card_number} is already in a reader", "card_in_reader")
 
 
 class PrivateDesk(Desk):
@@ -183,7 +190,7 @@ class PrivateDesk(Desk):
         self._check_reader(reader)
         occupancy = self.occupancy()
         if reader not in occupancy:
-            raise DeskError(f"reader {reader} is empty")
+            raise DeskError(f"reader {reader} is empty", "reader_empty")
         number = occupancy.pop(reader)
         self._write_occupancy(occupancy)
         return number
@@ -193,7 +200,7 @@ class PrivateDesk(Desk):
         self._check_reader(reader)
         number = self.card_in(reader)
         if number is None:
-            raise DeskError(f"reader {reader} is empty")
+            raise DeskError(f"reader {reader} is empty", "reader_empty")
         path = card_path(self.state_dir, number)
         card = VirtualPivCard.open(path, log_path(self.state_dir, number))
         card.reader_name = f"sandbox desk reader {reader}"

@@ -142,7 +142,7 @@ def _card_call(desk: Desk, reader: int, operation):  # noqa: ANN001, ANN202
     except BlockedError:
         raise OperationRefused("blocked") from None
     except DeskError as error:
-        raise OperationRefused("desk", detail=str(error)) from None
+        raise OperationRefused(error.code, detail=str(error)) from None
     except ApduError as error:
         raise OperationRefused("card_error", sw=f"{error.sw:04X}") from None
 

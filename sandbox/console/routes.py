@@ -194,9 +194,8 @@ def _operation(form_class, prefix: str, action, success: str):  # noqa: ANN001, 
             desk, status=status, problem=refusal_text(refused.code, refused.params), **forms
         )
     except DeskError as error:
-        return render_desk(
-            desk, status=409, problem=refusal_text("desk", {"detail": str(error)}), **forms
-        )
+        problem = refusal_text(error.code, {"detail": str(error)})
+        return render_desk(desk, status=409, problem=problem, **forms)
     flash(success, "success")
     return redirect(url_for("sandbox.desk"))
 

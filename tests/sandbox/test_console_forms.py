@@ -144,7 +144,7 @@ def test_inserting_into_an_occupied_reader_is_refused_clearly(client, trainee, p
     )
     assert response.status_code == 409
     body = text(response)
-    assert SUMMARY.search(body) and "already holds a card" in body
+    assert SUMMARY.search(body) and "Det sitter redan ett kort i den läsaren" in body
     assert desk.occupancy() == {0: pin_run["own_card"], 1: pin_run["customer_card"]}
 
 
@@ -165,7 +165,7 @@ def test_ejecting_an_empty_reader_says_it_is_empty(client, trainee, pin_run, tmp
     assert desk.occupancy() == {0: pin_run["own_card"]}
     response = client.post("/sandbox/readers/eject", data={"eject-reader": "1"})
     assert response.status_code == 422
-    assert "There is no card in that reader" in text(response)
+    assert "Det sitter inget kort i den läsaren" in text(response)
     assert desk.occupancy() == {0: pin_run["own_card"]}
 
 
@@ -173,7 +173,7 @@ def test_a_pin_change_on_an_empty_reader_is_refused(client, trainee, pin_run, tm
     desk_of(tmp_path, trainee).eject(1)
     response = pin_change(client, 1, pin_run["letter_pin"], "24681357", "24681357")
     assert response.status_code == 422
-    assert "There is no card in that reader" in text(response)
+    assert "Det sitter inget kort i den läsaren" in text(response)
 
 
 def test_a_reader_that_does_not_exist_is_a_form_error(client, trainee, pin_run):
@@ -201,7 +201,7 @@ def test_removing_a_certificate_needs_the_confirm_box(client, trainee, cert_run,
         "/sandbox/certificates/delete", data={"delete-reader": "1", "delete-slot": "9A"}
     )
     assert response.status_code == 422
-    assert "Tick the box to confirm" in text(response)
+    assert "Kryssa i rutan för att bekräfta." in text(response)
     assert desk.card_state(customer).get_object(Slot.AUTHENTICATION.object_id)
 
     response = client.post(
@@ -238,7 +238,7 @@ def test_revoking_a_card_without_certificates_revokes_nothing(app, client, train
     )
     assert response.status_code == 409
     body = text(response)
-    assert "nothing was revoked" in body and own in body
+    assert "inget spärrades" in body and own in body
     assert _revocations(app) == 0
 
 
@@ -251,7 +251,7 @@ def test_revoking_needs_the_confirm_box(app, client, trainee, lost_card_run):
         },
     )
     assert response.status_code == 422
-    assert "Tick the box to confirm" in text(response)
+    assert "Kryssa i rutan för att bekräfta." in text(response)
     assert _revocations(app) == 0
     with app.app_context():
         rows = (
