@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable, Iterator
 
 from smartcard.CardConnection import CardConnection
@@ -102,6 +103,29 @@ class PcscConnection(SmartCardConnection):
             self._connection.disconnect()
         with contextlib.suppress(Exception):
             self._connection.release()
+
+
+def card_present(reader: str | int) -> bool:
+    """True when pcscd has a powered, usable card in `reader`."""
+    try:
+        PcscConnection(reader).close()
+    except PcscError:
+        return False
+    return True
+
+
+def wait_for_card(reader: str | int, present: bool = True, timeout: float = 10.0) -> None:
+    """Wait until pcscd sees a card in `reader` (or none, with `present=False`).
+
+    pcscd polls its readers, so a card just inserted into a vpcd reader is "unpowered" for a
+    moment; callers that insert and then talk to the card wait here first.
+    """
+    deadline = time.monotonic() + timeout
+    while card_present(reader) != present:
+        if time.monotonic() >= deadline:
+            state = "a card" if present else "no card"
+            raise PcscError(f"timed out waiting for {state} in reader {reader}")
+        time.sleep(0.05)
 
 
 class CardWatcher:

@@ -241,13 +241,26 @@ class ServiceDesk(Desk):
             self.client.insert(card_number, reader)
         except CardServiceError as error:
             raise DeskError(str(error)) from error
+        self._wait(reader, present=True)
 
     def eject(self, reader: int) -> str:
         self._check_reader(reader)
         try:
-            return self.client.eject(reader)["ejected"]
+            number = self.client.eject(reader)["ejected"]
         except CardServiceError as error:
             raise DeskError(str(error)) from error
+        self._wait(reader, present=False)
+        return number
+
+    @staticmethod
+    def _wait(reader: int, present: bool) -> None:
+        """Return once pcscd has caught up with the card service (it polls its readers)."""
+        from sandbox.card.pcsc import PcscError, wait_for_card
+
+        try:
+            wait_for_card(reader_name(reader), present)
+        except PcscError as error:
+            raise DeskError(f"reader {reader}: {error}") from error
 
     @contextlib.contextmanager
     def piv(self, reader: int) -> Iterator[PivSession]:

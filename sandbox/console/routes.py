@@ -16,6 +16,7 @@ from lms.extensions import db
 from lms.forms_common import ActionForm
 from lms.models.types import utcnow
 from sandbox.card.piv.constants import Slot
+from sandbox.card.service import CardServiceError
 from sandbox.exercises import REGISTRY, Workbench, load_catalog
 
 from . import exercise_runs, operations
@@ -344,12 +345,19 @@ def start_exercise(exercise_id: str):
     desk, busy = _desk_or_busy()
     if busy:
         return busy
+    from lms.errors import error_page
+
     try:
         exercise_runs.start(_bench(desk), current_user, exercise_id)
     except exercise_runs.ExerciseUnavailable:
-        from lms.errors import error_page
-
         return error_page(404)
+    except (DeskError, operations.OperationRefused, CardServiceError):
+        current_app.logger.exception("sandbox exercise %s could not be prepared", exercise_id)
+        return error_page(
+            503,
+            _("The exercise could not be prepared"),
+            _("The card readers did not answer while the exercise was being prepared. Try again."),
+        )
     flash(_("The exercise is ready at the desk."), "success")
     return redirect(url_for("sandbox.desk", _anchor="exercise"))
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from sandbox.card.control import ServiceClient
-from sandbox.card.pcsc import PcscConnection, PcscError, list_readers
+from sandbox.card.pcsc import card_present, list_readers, wait_for_card
 from sandbox.card.service import create_card
 from sandbox.card.virtual.vpcd import reader_name
 
@@ -131,11 +131,7 @@ class PcscHarness:
         return ServiceClient(self.state_dir)
 
     def card_present(self, reader: int) -> bool:
-        try:
-            PcscConnection(reader_name(reader)).close()
-        except PcscError:
-            return False
-        return True
+        return card_present(reader_name(reader))
 
     def wait_for_card(self, reader: int, present: bool = True) -> None:
-        wait_until(lambda: self.card_present(reader) == present, 20, f"card in reader {reader}")
+        wait_for_card(reader_name(reader), present, timeout=20)
