@@ -7,7 +7,11 @@ shows only what this run is about.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -16,10 +20,10 @@ from sqlalchemy.orm import Session
 from lms.audit import record_event
 from lms.models.sandbox import ExerciseOutcome, ExerciseRun
 from lms.models.types import utcnow
-from sandbox.card.service import CardServiceError
+from sandbox.card.service import CardServiceError, list_cards
 from sandbox.exercises import REGISTRY, Finding, Workbench, load_catalog
 
-from .desk import DeskError
+from .desk import DeskError, PrivateDesk
 
 CARD_KEYS = ("own_card", "customer_card", "other_card")
 
@@ -81,6 +85,12 @@ def summary(db: Session, user_id: int) -> list[dict[str, Any]]:
 
 def _clear_earlier_cards(bench: Workbench, runs: list[ExerciseRun]) -> None:
     bench.desk.empty_readers()
+    if isinstance(bench.desk, PrivateDesk):
+        # Every card of a private desk is the person's practice: clear also those of a set-up
+        # that failed half-way, which no run names.
+        for state in list_cards(bench.desk.state_dir):
+            bench.desk.discard(state.card_number)
+        return
     for run in runs:
         for key in CARD_KEYS:
             number = (run.context or {}).get(key)
@@ -88,12 +98,33 @@ def _clear_earlier_cards(bench: Workbench, runs: list[ExerciseRun]) -> None:
                 bench.desk.discard(number)
 
 
+@contextlib.contextmanager
+def _starting(desk: Any) -> Iterator[None]:
+    """One start at a time per desk. Two at once (a double click on Start, two tabs) would
+    each clear the desk while the other fills it: one fails on an occupied reader and leaves
+    cards that no run names, so no later start clears them from the drawer."""
+    path = Path(desk.state_dir) / ".exercise-start.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def start(bench: Workbench, user: Any, exercise_id: str) -> ExerciseRun:
     """Leave any open run, prepare the desk for `exercise_id` and open a run for it."""
     if exercise_id not in {e["id"] for e in ready_exercises()}:
         raise ExerciseUnavailable(exercise_id)
+    with _starting(bench.desk):
+        return _start(bench, user, exercise_id)
+
+
+def _start(bench: Workbench, user: Any, exercise_id: str) -> ExerciseRun:
     exercise = REGISTRY[exercise_id]
     db = bench.db
+    db.expire_all()  # a start that waited for another reads the runs that one left
     earlier = runs_of(db, user.id)
     for run in earlier:
         if run.outcome == ExerciseOutcome.RUNNING:

@@ -4,6 +4,8 @@ them."""
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -48,8 +50,11 @@ REASON_CHOICES = [
     SelectChoice("superseded", _l("Replaced by a new card or new certificates")),
     SelectChoice("cessationOfOperation", _l("The card is no longer used (returned, faulty)")),
 ]
-PIN_RULE = Regexp(r"^\d{6,8}$", message=_l("A PIN is 6 to 8 digits."))
-PUK_RULE = Regexp(r"^\d{8}$", message=_l("A PUK is 8 digits."))
+# [0-9], not \d: \d also takes other scripts' digits (e.g. Arabic-Indic), which a card cannot
+# take; \Z, not $: $ lets a trailing newline through.
+HSA_ID_FORM = re.compile(r"SE(?:[0-9]{10}|[0-9]{12})-[A-Za-z0-9]+")  # as sandbox.ca.names
+PIN_RULE = Regexp(r"\A[0-9]{6,8}\Z", message=_l("A PIN is 6 to 8 digits."))
+PUK_RULE = Regexp(r"\A[0-9]{8}\Z", message=_l("A PUK is 8 digits."))
 
 
 def _reader_field() -> RadioField:
@@ -147,6 +152,16 @@ class IssueForm(Form):
         _l("The card's PIN (typed by the customer)"), PIN_RULE, _l("The customer enters the PIN.")
     )
 
+    def validate_hsa_id(self, field) -> None:  # noqa: ANN001
+        # The CA's rule (sandbox.ca.names), worded here: the CA's own message is English.
+        if field.data and not (len(field.data) <= 31 and HSA_ID_FORM.fullmatch(field.data)):
+            raise ValidationError(
+                _l(
+                    "An HSA-id is SE, 10 or 12 digits, a dash and letters or digits, at most 31 "
+                    "characters, for example SE2321000016-ABCD."
+                )
+            )
+
 
 class DeleteCertificateForm(Form):
     reader = _reader_field()
@@ -175,7 +190,7 @@ class RevokeForm(Form):
     )
 
     def validate_card_number(self, field) -> None:  # noqa: ANN001
-        if field.data and not field.data.isdigit():
+        if field.data and not (field.data.isascii() and field.data.isdigit()):
             raise ValidationError(_l("A card number has only digits."))
 
 

@@ -11,6 +11,7 @@ from .forms import REASON_CHOICES
 
 REFUSALS = {
     "reader_empty": _l("There is no card in that reader. Insert the card first."),
+    "slot_empty": _l("There is no certificate in slot %(slot)s of that card. Nothing was removed."),
     "pin_format": _l("A PIN is 6 to 8 digits."),
     "puk_format": _l("A PUK is 8 digits."),
     "blocked": _l(
@@ -97,26 +98,29 @@ FINDINGS = {
     "reason_right": _l("The reason fits a lost card: the key may be in someone else's hands."),
     "reason_wrong": _l(
         "The reason does not fit a lost card. Whoever finds the card holds the keys: choose the "
-        "reason for a key that may be in someone else's hands."
+        "reason for a key that may be in someone else's hands. A revocation cannot be changed: "
+        "start the exercise again to do it from the beginning."
     ),
     "others_intact": _l("No one else's certificates were revoked."),
     "others_revoked": _l(
         "Another person's certificates were revoked. Check the card number and the person "
-        "before you revoke: a revocation cannot be undone."
+        "before you revoke: a revocation cannot be undone. Start the exercise again to do it "
+        "from the beginning."
     ),
     "expired_removed": _l("The expired certificates are off the card."),
     "expired_left": _l("An expired certificate is still on the card."),
     "valid_kept": _l("The valid pair is still on the card."),
     "valid_removed": _l(
-        "A valid certificate was removed from the card. The user needs it to log in and sign: "
-        "fetch new certificates for the card."
+        "A valid certificate was removed from the card. The user needs it to log in and sign; "
+        "at a real desk the card would now need new certificates. Start the exercise again to do "
+        "it from the beginning."
     ),
     "valid_not_revoked": _l(
         "Nothing valid was revoked: removing a certificate is not revoking it."
     ),
     "valid_revoked": _l(
         "A valid certificate of the card was revoked. Clean-up removes expired certificates; it "
-        "does not revoke the valid ones."
+        "does not revoke the valid ones. Start the exercise again to do it from the beginning."
     ),
     "card_activated": _l("The customer's new card has the PIN the customer chose."),
     "card_not_activated": _l(

@@ -69,12 +69,17 @@ class ReaderView:
     problem: str | None = None
 
 
+def _ascii_digits(value: str) -> bool:
+    """0-9 only: str.isdigit also takes other scripts' digits, which no card takes."""
+    return value.isascii() and value.isdigit()
+
+
 def valid_pin(pin: str) -> bool:
-    return pin.isdigit() and len(pin) in PIN_LENGTHS
+    return _ascii_digits(pin) and len(pin) in PIN_LENGTHS
 
 
 def valid_puk(puk: str) -> bool:
-    return puk.isdigit() and len(puk) == PUK_LENGTH
+    return _ascii_digits(puk) and len(puk) == PUK_LENGTH
 
 
 def _first(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
@@ -167,6 +172,9 @@ def delete_certificate(desk: Desk, reader: int, slot: Slot) -> None:
     """Remove a certificate from the card (clean-up; this is not revocation)."""
 
     def delete(piv: PivSession) -> None:
+        if slot not in piv.list_certificates():
+            # Saying "removed" about an empty slot would hide a wrong reader or slot.
+            raise OperationRefused("slot_empty", slot=f"{slot:02X}")
         piv.authenticate()
         piv.delete_certificate(slot)
 
@@ -252,7 +260,7 @@ def revoke_card(ca: MockCa, db: Session, card_number: str, reason: str) -> list[
     """Revoke every still-valid certificate that carries `card_number` (the card need not be
     at hand: a lost card never is). Returns the revoked serials."""
     card_number = card_number.strip()
-    if not card_number.isdigit():
+    if not _ascii_digits(card_number):
         raise OperationRefused("card_number")
     try:
         revocations = ca.revoke_card(db, card_number, reason)

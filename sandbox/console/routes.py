@@ -126,7 +126,8 @@ def render_desk(
         exercise_title=_title(run.exercise_id) if run else None,
         brief=exercise.brief(run.context) if exercise else [],
         findings=[
-            (f["ok"], finding_text(f["code"], f["ok"])) for f in (run.findings if run else [])
+            (f["ok"], finding_text(f["code"], f["ok"], f.get("params")))
+            for f in (run.findings if run else [])
         ],
         answers_form=answers,
         action_form=ActionForm(),
@@ -282,11 +283,28 @@ def delete_certificate():
     )
 
 
+def _may_revoke(desk: Desk, card_number: str) -> bool:
+    """A card of this person's own practice: in their drawer or readers, or one of their
+    exercise runs' cards (a lost card is gone from the desk). The test CA is shared by everyone,
+    so a typed card number alone must not reach another person's certificates."""
+    if desk.owns(card_number):
+        return True
+    return any(
+        card_number in {(run.context or {}).get(key) for key in exercise_runs.CARD_KEYS}
+        for run in exercise_runs.runs_of(db.session, current_user.id)
+    )
+
+
 @bp.route("/certificates/revoke", methods=["POST"])
 @requires("sandbox.practice")
 def revoke():
     def revoke_card(desk: Desk, form: RevokeForm) -> None:
-        operations.revoke_card(get_ca(), db.session, form.card_number.data, form.reason.data)
+        number = form.card_number.data
+        if not _may_revoke(desk, number):
+            # Someone else's card (or none): the same answer as for a number the CA does not
+            # know, so a desk neither touches nor learns about another person's cards.
+            raise operations.OperationRefused("nothing_to_revoke", card_number=number)
+        operations.revoke_card(get_ca(), db.session, number, form.reason.data)
 
     return _operation(RevokeForm, "revoke", revoke_card, _("The card's certificates are revoked."))
 

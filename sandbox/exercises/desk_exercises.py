@@ -66,7 +66,11 @@ def _customer_card(bench: Workbench, index: int, *, reader: int | None = CUSTOME
 
 def _own_card_untouched(bench: Workbench, context: dict[str, Any]) -> Finding:
     own = bench.desk.card_state(context["own_card"])
-    untouched = own.pin == context["own_pin"] and own.pin_retries_left == own.pin_max_retries
+    untouched = (
+        own.pin == context["own_pin"]
+        and own.pin_retries_left == own.pin_max_retries
+        and own.puk_retries_left == own.puk_max_retries  # a wrong PUK on it counts too
+    )
     return Finding(untouched, "own_card_untouched" if untouched else "own_card_touched")
 
 

@@ -80,7 +80,7 @@ def test_pin_change_exercise_in_the_browser(live_server, page, tmp_path):
 
     # Start again (new cards, new codes) and change the PIN on the customer's card.
     page.get_by_role("link", name="Alla övningar").click()
-    page.get_by_role("button", name=re.compile("Starta: Byt PIN på rätt kort")).click()
+    page.get_by_role("button", name=re.compile("Starta igen: Byt PIN på rätt kort")).click()
     page.wait_for_load_state()
     from lms.extensions import db
     from lms.models.sandbox import ExerciseRun
