@@ -19,12 +19,13 @@ from sandbox.card.piv.constants import Slot
 from sandbox.card.service import CardServiceError
 from sandbox.exercises import REGISTRY, Workbench, load_catalog
 
-from . import exercise_runs, operations
+from . import exercise_runs, operations, register
 from .ca_routes import get_ca
 from .desk import Desk, DeskError, DeskLease, PrivateDesk, ServiceDesk
 from .forms import (
     ChangePinForm,
     DeleteCertificateForm,
+    DeregisterForm,
     EjectForm,
     InsertForm,
     IssueForm,
@@ -32,7 +33,7 @@ from .forms import (
     UnblockForm,
     answer_form,
 )
-from .messages import finding_text, reason_label, refusal_text
+from .messages import finding_text, note_text, reason_label, refusal_text
 
 bp = Blueprint("sandbox", __name__, url_prefix="/sandbox")
 
@@ -64,7 +65,12 @@ def current_desk() -> Desk:
 
 def _bench(desk: Desk) -> Workbench:
     return Workbench(
-        desk=desk, ca=get_ca(), db=db.session, now=utcnow(), trainee_name=current_user.name or ""
+        desk=desk,
+        ca=get_ca(),
+        db=db.session,
+        now=utcnow(),
+        trainee_name=current_user.name or "",
+        user_id=current_user.id,
     )
 
 
@@ -111,31 +117,39 @@ def render_desk(
 ):
     desk_status = desk.status()
     readers = operations.read_readers(desk, ca_status=_ca_status)
-    run = exercise_runs.open_run(db.session, current_user.id)
-    exercise = REGISTRY.get(run.exercise_id) if run else None
-    answers = forms.pop("answers_form", None)
-    if exercise is not None and answers is None:
-        answers = answer_form(exercise) if exercise.answer_fields else None
     body = render_template(
         "sandbox/desk.html",
         desk=desk,
         drawer=desk_status["drawer"],
         readers=readers,
-        run=run,
-        exercise=exercise,
-        exercise_title=_title(run.exercise_id) if run else None,
-        brief=exercise.brief(run.context) if exercise else [],
-        findings=[
-            (f["ok"], finding_text(f["code"], f["ok"])) for f in (run.findings if run else [])
-        ],
-        answers_form=answers,
-        action_form=ActionForm(),
         problem=problem,
         invalid_form=invalid_form,
         reason_label=reason_label,
+        **_exercise_panel(forms.pop("answers_form", None)),
         **_forms(desk_status, **forms),
     )
     return body, status
+
+
+def _exercise_panel(answers=None) -> dict[str, Any]:  # noqa: ANN001
+    """What the exercise panel (sandbox/_exercise.html) shows: the open run, its brief, the
+    latest findings and, for read-the-card exercises, the questions."""
+    run = exercise_runs.open_run(db.session, current_user.id)
+    exercise = REGISTRY.get(run.exercise_id) if run else None
+    if exercise is not None and answers is None and exercise.answer_fields:
+        answers = answer_form(exercise)
+    return {
+        "run": run,
+        "exercise": exercise,
+        "exercise_title": _title(run.exercise_id) if run else None,
+        "brief": exercise.brief(run.context) if exercise else [],
+        "findings": [
+            (f["ok"], finding_text(f["code"], f["ok"], f.get("params")))
+            for f in (run.findings if run else [])
+        ],
+        "answers_form": answers,
+        "action_form": ActionForm(),
+    }
 
 
 def _title(exercise_id: str) -> str:
@@ -289,6 +303,51 @@ def revoke():
         operations.revoke_card(get_ca(), db.session, form.card_number.data, form.reason.data)
 
     return _operation(RevokeForm, "revoke", revoke_card, _("The card's certificates are revoked."))
+
+
+# -- the card register ---------------------------------------------------------------------------
+
+
+def render_register(form: DeregisterForm | None = None, *, status: int = 200, problem=None):  # noqa: ANN001
+    today = utcnow().date()
+    people = register.persons(db.session, current_user.id)
+    body = render_template(
+        "sandbox/register.html",
+        people=people,
+        ended=[p for p in people if p.ended(today) and any(c.state == "active" for c in p.cards)],
+        today=today,
+        form=form or DeregisterForm(prefix="deregister", formdata=None),
+        invalid_form=form if form is not None and form.errors else None,
+        problem=problem,
+        note_text=note_text,
+        **_exercise_panel(),
+    )
+    return body, status
+
+
+@bp.route("/register")
+@requires("sandbox.practice")
+def card_register():
+    return render_register()
+
+
+@bp.route("/register/deregister", methods=["POST"])
+@requires("sandbox.practice")
+def deregister():
+    form = DeregisterForm(prefix="deregister")
+    if not form.validate_on_submit():
+        return render_register(form, status=422)
+    try:
+        register.deregister(
+            get_ca(), db.session, current_user.id, form.card_number.data, form.reason.data
+        )
+    except operations.OperationRefused as refused:
+        status = 409 if refused.code == "already_deregistered" else 422
+        return render_register(
+            form, status=status, problem=refusal_text(refused.code, refused.params)
+        )
+    flash(_("The card is deregistered and its certificates are revoked."), "success")
+    return redirect(url_for("sandbox.card_register"))
 
 
 # -- exercises ---------------------------------------------------------------------------------

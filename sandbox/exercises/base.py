@@ -41,6 +41,7 @@ class Workbench:
     db: Session
     now: dt.datetime
     trainee_name: str = ""
+    user_id: int = 0  # whose card register the exercise fills
 
 
 @dataclass(frozen=True)

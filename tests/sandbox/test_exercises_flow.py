@@ -206,7 +206,7 @@ def test_starting_again_leaves_the_open_run_and_clears_its_cards(app, client, tr
 
 def test_unknown_or_planned_exercises_cannot_start(client, trainee):
     assert client.post("/sandbox/exercises/ex-nope/start").status_code == 404
-    assert client.post("/sandbox/exercises/ex-avregistrering/start").status_code == 404
+    assert client.post("/sandbox/exercises/ex-reservkort-loa3/start").status_code == 404
 
 
 def test_removing_the_expired_certificates(app, client, trainee):
