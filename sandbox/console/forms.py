@@ -201,6 +201,32 @@ class DeregisterForm(Form):
             raise ValidationError(_l("A card number has only digits."))
 
 
+class OrderDecisionForm(Form):
+    decision = RadioField(
+        _l("Your decision as administrator 2"),
+        choices=[
+            SelectChoice("approve", _l("Sign the order: it is right")),
+            SelectChoice("reject", _l("Reject the order: something is wrong")),
+        ],
+        validators=[InputRequired(message=_l("Choose sign or reject."))],
+    )
+    identified = BooleanField(
+        _l("I have identified the user myself with the ID document."),
+    )
+
+    def validate_identified(self, field) -> None:  # noqa: ANN001
+        if self.decision.data == "approve" and not field.data:
+            raise ValidationError(
+                _l("Administrator 2 identifies the user independently before signing.")
+            )
+
+
+class FetchForm(Form):
+    pin = _code(
+        _l("Code from the envelope (typed by the user)"), PIN_RULE, _l("The user enters the code.")
+    )
+
+
 def answer_form(exercise, formdata=None):  # noqa: ANN001, ANN201
     """The questions of a read-the-card exercise, as a form."""
 

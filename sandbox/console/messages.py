@@ -28,6 +28,16 @@ REFUSALS = {
     "ca": _l("The certificate authority refused: %(detail)s"),
     "card_number": _l("A card number has only digits."),
     "loa": _l("Choose assurance level 2 or 3."),
+    "order_decided": _l("The order has already been signed or rejected; that is final."),
+    "order_not_signed": _l("There is no signed order to fetch certificates for."),
+    "no_order_for_card": _l(
+        "There is no signed order for the card in reader 2. Is the user's reserve card in reader "
+        "2, and is it the card the order names?"
+    ),
+    "loa3_needs_personnummer": _l(
+        "The certificates cannot be fetched: assurance level 3 needs a Swedish personal identity "
+        "number, and the user has a coordination number."
+    ),
     "not_in_register": _l(
         "Card number %(card_number)s is not in the card register. Check the number against the "
         "person."
@@ -148,6 +158,26 @@ FINDINGS = {
     "old_card_in_use": _l("The old card is still in use: two valid cards are in circulation."),
     "new_card_in_use": _l("The new card is in use."),
     "new_card_deregistered": _l("The new card was deregistered by mistake."),
+    "order_undecided": _l("The order has neither been signed nor rejected."),
+    "order_signed": _l("You signed a correct order."),
+    "good_order_rejected": _l(
+        "The order was right, but you rejected it: the card number, organisation, validity and "
+        "the person all matched."
+    ),
+    "bad_order_rejected": _l("You rejected an order that was wrong."),
+    "bad_order_signed_wrong_card": _l(
+        "You signed an order for another card: the card number in the order is not the number on "
+        "the card in the envelope."
+    ),
+    "bad_order_signed_too_long": _l(
+        "You signed an order whose validity is longer than the person's assignment."
+    ),
+    "bad_order_signed_coordination_number": _l(
+        "You signed a level-3 order for a person with a coordination number; level 3 needs a "
+        "Swedish personal identity number (they can get a level-2 reserve card)."
+    ),
+    "nothing_issued": _l("No certificates were issued on the wrong order."),
+    "issued_on_bad_order": _l("Certificates were issued on the wrong order."),
     "cards_missing": _l("The exercise's cards are gone from the desk. Start the exercise again."),
 }
 

@@ -27,8 +27,10 @@ from .forms import (
     DeleteCertificateForm,
     DeregisterForm,
     EjectForm,
+    FetchForm,
     InsertForm,
     IssueForm,
+    OrderDecisionForm,
     RevokeForm,
     UnblockForm,
     answer_form,
@@ -125,13 +127,13 @@ def render_desk(
         problem=problem,
         invalid_form=invalid_form,
         reason_label=reason_label,
-        **_exercise_panel(forms.pop("answers_form", None)),
+        **_exercise_panel(forms.pop("answers_form", None), forms.pop("order_forms", None)),
         **_forms(desk_status, **forms),
     )
     return body, status
 
 
-def _exercise_panel(answers=None) -> dict[str, Any]:  # noqa: ANN001
+def _exercise_panel(answers=None, order_forms=None) -> dict[str, Any]:  # noqa: ANN001
     """What the exercise panel (sandbox/_exercise.html) shows: the open run, its brief, the
     latest findings and, for read-the-card exercises, the questions."""
     run = exercise_runs.open_run(db.session, current_user.id)
@@ -149,6 +151,11 @@ def _exercise_panel(answers=None) -> dict[str, Any]:  # noqa: ANN001
         ],
         "answers_form": answers,
         "action_form": ActionForm(),
+        "order_forms": order_forms
+        or {
+            "decision": OrderDecisionForm(prefix="order", formdata=None),
+            "fetch": FetchForm(prefix="fetch", formdata=None),
+        },
     }
 
 
@@ -453,6 +460,53 @@ def check_exercise():
         return redirect(url_for("sandbox.exercises"))
     flash(_("Not yet: see what the check found below, put it right and check again."), "warning")
     return redirect(url_for("sandbox.desk", _anchor="exercise"))
+
+
+def _order_step(form, step):  # noqa: ANN001, ANN202
+    """One step of a two-person order exercise on the open run: validate, run, PRG."""
+    desk, busy = _desk_or_busy()
+    if busy:
+        return busy
+    run = exercise_runs.open_run(db.session, current_user.id)
+    exercise = REGISTRY.get(run.exercise_id) if run else None
+    if exercise is None or exercise.panel_template is None:
+        return redirect(url_for("sandbox.exercises"))
+    forms = {
+        "decision": OrderDecisionForm(prefix="order", formdata=None),
+        "fetch": FetchForm(prefix="fetch", formdata=None),
+    }
+    forms[step] = form
+    if not form.validate_on_submit():
+        return render_desk(desk, status=422, invalid_form=form, order_forms=forms)
+    try:
+        if step == "decision":
+            run.context = exercise.decide(_bench(desk), run.context, form.decision.data)
+            db.session.commit()
+        else:
+            exercise.download(_bench(desk), run.context, form.pin.data)
+    except operations.OperationRefused as refused:
+        status = 409 if refused.code in ("order_decided", "wrong_code", "blocked") else 422
+        problem = refusal_text(refused.code, refused.params)
+        return render_desk(desk, status=status, problem=problem, order_forms=forms)
+    done = (
+        _("The order is signed.") if step == "decision" else _("The certificates are on the card.")
+    )
+    if step == "decision" and form.decision.data == "reject":
+        done = _("The order is rejected.")
+    flash(done, "success")
+    return redirect(url_for("sandbox.desk", _anchor="exercise"))
+
+
+@bp.route("/exercise/order/decide", methods=["POST"])
+@requires("sandbox.practice")
+def decide_order():
+    return _order_step(OrderDecisionForm(prefix="order"), "decision")
+
+
+@bp.route("/exercise/order/fetch", methods=["POST"])
+@requires("sandbox.practice")
+def fetch_certificates():
+    return _order_step(FetchForm(prefix="fetch"), "fetch")
 
 
 @bp.route("/exercise/leave", methods=["POST"])
