@@ -17,7 +17,13 @@ from lms.models.enrolment import (
 from lms.models.mail import MailStatus, OutgoingMail
 from lms.models.progress import CheckpointAnswer, LessonProgress, PartCompletion
 from lms.models.quiz import Attempt, AttemptAnswer, AttemptStatus, ExtraTime, TestReopening
-from lms.models.sandbox import ExerciseOutcome, ExerciseRun
+from lms.models.sandbox import (
+    ExerciseOutcome,
+    ExerciseRun,
+    RegisterCard,
+    RegisterCardState,
+    RegisterPerson,
+)
 from lms.models.throttle import ThrottleCounter
 from lms.models.token import Token, TokenPurpose
 from lms.models.types import utcnow
@@ -29,6 +35,9 @@ __all__ = [
     "Attempt",
     "ExerciseOutcome",
     "ExerciseRun",
+    "RegisterCard",
+    "RegisterCardState",
+    "RegisterPerson",
     "AttemptAnswer",
     "AttemptStatus",
     "Attestation",

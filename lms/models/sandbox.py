@@ -7,10 +7,10 @@ context are test values printed in the exercise text, never a real person's.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.extensions import db
@@ -37,3 +37,37 @@ class ExerciseRun(db.Model):
     context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # The findings of the latest check: [{"ok": bool, "code": str, "params": {...}}, ...]
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class RegisterPerson(db.Model):
+    """A person in the sandbox's card register, as the card-administration system shows them
+    from the directory (HSA): practice data of one trainee's desk, made by an exercise."""
+
+    __tablename__ = "sandbox_register_persons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    hsa_id: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(128))
+    unit: Mapped[str] = mapped_column(String(128))
+    assignment_ends: Mapped[date | None] = mapped_column(Date())
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class RegisterCardState:
+    ACTIVE = "active"
+    DEREGISTERED = "deregistered"
+
+
+class RegisterCard(db.Model):
+    """A card in the sandbox's card register; its certificates live in the mock CA."""
+
+    __tablename__ = "sandbox_register_cards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("sandbox_register_persons.id", ondelete="CASCADE"), index=True
+    )
+    card_number: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(16), default=RegisterCardState.ACTIVE)
+    deregistered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

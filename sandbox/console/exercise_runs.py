@@ -23,6 +23,7 @@ from lms.models.types import utcnow
 from sandbox.card.service import CardServiceError, list_cards
 from sandbox.exercises import REGISTRY, Finding, Workbench, load_catalog
 
+from . import register
 from .desk import DeskError, PrivateDesk
 
 CARD_KEYS = ("own_card", "customer_card", "other_card")
@@ -131,6 +132,7 @@ def _start(bench: Workbench, user: Any, exercise_id: str) -> ExerciseRun:
             run.outcome, run.finished_at = ExerciseOutcome.ABANDONED, bench.now
     db.commit()  # the CA commits during set-up; leave nothing of ours half-done before it
     _clear_earlier_cards(bench, earlier)
+    register.clear(db, user.id)
     started = bench.now
     context = exercise.setup(bench)
     context["started"] = started.isoformat()

@@ -194,6 +194,54 @@ class RevokeForm(Form):
             raise ValidationError(_l("A card number has only digits."))
 
 
+class DeregisterForm(Form):
+    card_number = StringField(
+        _l("Card number"),
+        validators=[DataRequired(message=_l("Enter the card number.")), Length(max=40)],
+        description=_l("The 19 digits of the card, checked against the person in the register."),
+        filters=[lambda v: "".join(v.split()) if isinstance(v, str) else v],
+    )
+    reason = RadioField(
+        _l("Reason for revoking the card's certificates"),
+        choices=REASON_CHOICES,
+        validators=[InputRequired(message=_l("Choose the reason."))],
+    )
+    confirm = BooleanField(
+        _l("I understand that deregistration is final: the card's certificates are revoked."),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
+    )
+
+    def validate_card_number(self, field) -> None:  # noqa: ANN001
+        if field.data and not field.data.isdigit():
+            raise ValidationError(_l("A card number has only digits."))
+
+
+class OrderDecisionForm(Form):
+    decision = RadioField(
+        _l("Your decision as administrator 2"),
+        choices=[
+            SelectChoice("approve", _l("Sign the order: it is right")),
+            SelectChoice("reject", _l("Reject the order: something is wrong")),
+        ],
+        validators=[InputRequired(message=_l("Choose sign or reject."))],
+    )
+    identified = BooleanField(
+        _l("I have identified the user myself with the ID document."),
+    )
+
+    def validate_identified(self, field) -> None:  # noqa: ANN001
+        if self.decision.data == "approve" and not field.data:
+            raise ValidationError(
+                _l("Administrator 2 identifies the user independently before signing.")
+            )
+
+
+class FetchForm(Form):
+    pin = _code(
+        _l("Code from the envelope (typed by the user)"), PIN_RULE, _l("The user enters the code.")
+    )
+
+
 def answer_form(exercise, formdata=None):  # noqa: ANN001, ANN201
     """The questions of a read-the-card exercise, as a form."""
 

@@ -29,6 +29,21 @@ REFUSALS = {
     "ca": _l("The certificate authority refused: %(detail)s"),
     "card_number": _l("A card number has only digits."),
     "loa": _l("Choose assurance level 2 or 3."),
+    "order_decided": _l("The order has already been signed or rejected; that is final."),
+    "order_not_signed": _l("There is no signed order to fetch certificates for."),
+    "no_order_for_card": _l(
+        "There is no signed order for the card in reader 2. Is the user's reserve card in reader "
+        "2, and is it the card the order names?"
+    ),
+    "loa3_needs_personnummer": _l(
+        "The certificates cannot be fetched: assurance level 3 needs a Swedish personal identity "
+        "number, and the user has a coordination number."
+    ),
+    "not_in_register": _l(
+        "Card number %(card_number)s is not in the card register. Check the number against the "
+        "person."
+    ),
+    "already_deregistered": _l("Card %(card_number)s is already deregistered."),
     "loa2_needs_reserve_card": _l(
         "Certificates at assurance level 2 go only on reserve cards (product code 473 or 573). "
         "The card in the reader is an ordinary card."
@@ -132,8 +147,56 @@ FINDINGS = {
         "The other new card was used: it is another person's card. Check the name and card "
         "number against the order before you hand out a card."
     ),
+    "returned_card_deregistered": _l(
+        "The returned card is deregistered and its certificates are revoked."
+    ),
+    "returned_card_in_use": _l("The returned card is still in use in the register or the CA."),
+    "leavers_deregistered": _l("The cards of the people who have left are deregistered."),
+    "leavers_in_use": _l("A card of someone who has left is still in use."),
+    "mover_kept": _l("The person who moved within the region keeps the card."),
+    "mover_deregistered": _l(
+        "The card of the person who moved to another unit in the region was deregistered. Under "
+        "the local routine that person keeps the card: read the notes in the report."
+    ),
+    "old_card_deregistered": _l("The old card is deregistered and its certificates revoked."),
+    "old_card_in_use": _l("The old card is still in use: two valid cards are in circulation."),
+    "new_card_in_use": _l("The new card is in use."),
+    "new_card_deregistered": _l("The new card was deregistered by mistake."),
+    "order_undecided": _l("The order has neither been signed nor rejected."),
+    "order_signed": _l("You signed a correct order."),
+    "good_order_rejected": _l(
+        "The order was right, but you rejected it: the card number, organisation, validity and "
+        "the person all matched."
+    ),
+    "bad_order_rejected": _l("You rejected an order that was wrong."),
+    "bad_order_signed_wrong_card": _l(
+        "You signed an order for another card: the card number in the order is not the number on "
+        "the card in the envelope."
+    ),
+    "bad_order_signed_too_long": _l(
+        "You signed an order whose validity is longer than the person's assignment."
+    ),
+    "bad_order_signed_coordination_number": _l(
+        "You signed a level-3 order for a person with a coordination number; level 3 needs a "
+        "Swedish personal identity number (they can get a level-2 reserve card)."
+    ),
+    "nothing_issued": _l("No certificates were issued on the wrong order."),
+    "issued_on_bad_order": _l("Certificates were issued on the wrong order."),
     "cards_missing": _l("The exercise's cards are gone from the desk. Start the exercise again."),
 }
+
+# What the directory administrator noted about a person in the card register (stored as a code,
+# shown in the reader's language).
+REGISTER_NOTES = {
+    "employment_ended": _l("Employment ended."),
+    "moved_in_region": _l("New assignment at Vårdcentralen Norr in the region since the 1st."),
+    "left": _l("Left."),
+}
+
+
+def note_text(code: str) -> str:
+    return str(REGISTER_NOTES.get(code, code))
+
 
 # Findings that name a question: the sentence says whether the answer was right.
 ANSWER_CODES = {"answer_card_number", "answer_pin_retries", "answer_hsa_id"}

@@ -19,20 +19,23 @@ from sandbox.card.piv.constants import Slot
 from sandbox.card.service import CardServiceError
 from sandbox.exercises import REGISTRY, Workbench, load_catalog
 
-from . import exercise_runs, operations
+from . import exercise_runs, operations, register
 from .ca_routes import get_ca
 from .desk import Desk, DeskError, DeskLease, PrivateDesk, ServiceDesk
 from .forms import (
     ChangePinForm,
     DeleteCertificateForm,
+    DeregisterForm,
     EjectForm,
+    FetchForm,
     InsertForm,
     IssueForm,
+    OrderDecisionForm,
     RevokeForm,
     UnblockForm,
     answer_form,
 )
-from .messages import finding_text, reason_label, refusal_text
+from .messages import finding_text, note_text, reason_label, refusal_text
 
 bp = Blueprint("sandbox", __name__, url_prefix="/sandbox")
 
@@ -64,7 +67,12 @@ def current_desk() -> Desk:
 
 def _bench(desk: Desk) -> Workbench:
     return Workbench(
-        desk=desk, ca=get_ca(), db=db.session, now=utcnow(), trainee_name=current_user.name or ""
+        desk=desk,
+        ca=get_ca(),
+        db=db.session,
+        now=utcnow(),
+        trainee_name=current_user.name or "",
+        user_id=current_user.id,
     )
 
 
@@ -111,32 +119,44 @@ def render_desk(
 ):
     desk_status = desk.status()
     readers = operations.read_readers(desk, ca_status=_ca_status)
-    run = exercise_runs.open_run(db.session, current_user.id)
-    exercise = REGISTRY.get(run.exercise_id) if run else None
-    answers = forms.pop("answers_form", None)
-    if exercise is not None and answers is None:
-        answers = answer_form(exercise) if exercise.answer_fields else None
     body = render_template(
         "sandbox/desk.html",
         desk=desk,
         drawer=desk_status["drawer"],
         readers=readers,
-        run=run,
-        exercise=exercise,
-        exercise_title=_title(run.exercise_id) if run else None,
-        brief=exercise.brief(run.context) if exercise else [],
-        findings=[
-            (f["ok"], finding_text(f["code"], f["ok"], f.get("params")))
-            for f in (run.findings if run else [])
-        ],
-        answers_form=answers,
-        action_form=ActionForm(),
         problem=problem,
         invalid_form=invalid_form,
         reason_label=reason_label,
+        **_exercise_panel(forms.pop("answers_form", None), forms.pop("order_forms", None)),
         **_forms(desk_status, **forms),
     )
     return body, status
+
+
+def _exercise_panel(answers=None, order_forms=None) -> dict[str, Any]:  # noqa: ANN001
+    """What the exercise panel (sandbox/_exercise.html) shows: the open run, its brief, the
+    latest findings and, for read-the-card exercises, the questions."""
+    run = exercise_runs.open_run(db.session, current_user.id)
+    exercise = REGISTRY.get(run.exercise_id) if run else None
+    if exercise is not None and answers is None and exercise.answer_fields:
+        answers = answer_form(exercise)
+    return {
+        "run": run,
+        "exercise": exercise,
+        "exercise_title": _title(run.exercise_id) if run else None,
+        "brief": exercise.brief(run.context) if exercise else [],
+        "findings": [
+            (f["ok"], finding_text(f["code"], f["ok"], f.get("params")))
+            for f in (run.findings if run else [])
+        ],
+        "answers_form": answers,
+        "action_form": ActionForm(),
+        "order_forms": order_forms
+        or {
+            "decision": OrderDecisionForm(prefix="order", formdata=None),
+            "fetch": FetchForm(prefix="fetch", formdata=None),
+        },
+    }
 
 
 def _title(exercise_id: str) -> str:
@@ -309,6 +329,51 @@ def revoke():
     return _operation(RevokeForm, "revoke", revoke_card, _("The card's certificates are revoked."))
 
 
+# -- the card register ---------------------------------------------------------------------------
+
+
+def render_register(form: DeregisterForm | None = None, *, status: int = 200, problem=None):  # noqa: ANN001
+    today = utcnow().date()
+    people = register.persons(db.session, current_user.id)
+    body = render_template(
+        "sandbox/register.html",
+        people=people,
+        ended=[p for p in people if p.ended(today) and any(c.state == "active" for c in p.cards)],
+        today=today,
+        form=form or DeregisterForm(prefix="deregister", formdata=None),
+        invalid_form=form if form is not None and form.errors else None,
+        problem=problem,
+        note_text=note_text,
+        **_exercise_panel(),
+    )
+    return body, status
+
+
+@bp.route("/register")
+@requires("sandbox.practice")
+def card_register():
+    return render_register()
+
+
+@bp.route("/register/deregister", methods=["POST"])
+@requires("sandbox.practice")
+def deregister():
+    form = DeregisterForm(prefix="deregister")
+    if not form.validate_on_submit():
+        return render_register(form, status=422)
+    try:
+        register.deregister(
+            get_ca(), db.session, current_user.id, form.card_number.data, form.reason.data
+        )
+    except operations.OperationRefused as refused:
+        status = 409 if refused.code == "already_deregistered" else 422
+        return render_register(
+            form, status=status, problem=refusal_text(refused.code, refused.params)
+        )
+    flash(_("The card is deregistered and its certificates are revoked."), "success")
+    return redirect(url_for("sandbox.card_register"))
+
+
 # -- exercises ---------------------------------------------------------------------------------
 
 
@@ -412,6 +477,53 @@ def check_exercise():
         return redirect(url_for("sandbox.exercises"))
     flash(_("Not yet: see what the check found below, put it right and check again."), "warning")
     return redirect(url_for("sandbox.desk", _anchor="exercise"))
+
+
+def _order_step(form, step):  # noqa: ANN001, ANN202
+    """One step of a two-person order exercise on the open run: validate, run, PRG."""
+    desk, busy = _desk_or_busy()
+    if busy:
+        return busy
+    run = exercise_runs.open_run(db.session, current_user.id)
+    exercise = REGISTRY.get(run.exercise_id) if run else None
+    if exercise is None or exercise.panel_template is None:
+        return redirect(url_for("sandbox.exercises"))
+    forms = {
+        "decision": OrderDecisionForm(prefix="order", formdata=None),
+        "fetch": FetchForm(prefix="fetch", formdata=None),
+    }
+    forms[step] = form
+    if not form.validate_on_submit():
+        return render_desk(desk, status=422, invalid_form=form, order_forms=forms)
+    try:
+        if step == "decision":
+            run.context = exercise.decide(_bench(desk), run.context, form.decision.data)
+            db.session.commit()
+        else:
+            exercise.download(_bench(desk), run.context, form.pin.data)
+    except operations.OperationRefused as refused:
+        status = 409 if refused.code in ("order_decided", "wrong_code", "blocked") else 422
+        problem = refusal_text(refused.code, refused.params)
+        return render_desk(desk, status=status, problem=problem, order_forms=forms)
+    done = (
+        _("The order is signed.") if step == "decision" else _("The certificates are on the card.")
+    )
+    if step == "decision" and form.decision.data == "reject":
+        done = _("The order is rejected.")
+    flash(done, "success")
+    return redirect(url_for("sandbox.desk", _anchor="exercise"))
+
+
+@bp.route("/exercise/order/decide", methods=["POST"])
+@requires("sandbox.practice")
+def decide_order():
+    return _order_step(OrderDecisionForm(prefix="order"), "decision")
+
+
+@bp.route("/exercise/order/fetch", methods=["POST"])
+@requires("sandbox.practice")
+def fetch_certificates():
+    return _order_step(FetchForm(prefix="fetch"), "fetch")
 
 
 @bp.route("/exercise/leave", methods=["POST"])

@@ -41,6 +41,7 @@ class Workbench:
     db: Session
     now: dt.datetime
     trainee_name: str = ""
+    user_id: int = 0  # whose card register the exercise fills
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class AnswerField:
 class Exercise:
     id: ClassVar[str]
     answer_fields: ClassVar[tuple[AnswerField, ...]] = ()
+    #: A template the exercise panel includes for exercise-specific steps (an order to sign).
+    panel_template: ClassVar[str | None] = None
 
     def setup(self, bench: Workbench) -> dict[str, Any]:
         """Prepare cards and records; return the run's context (JSON-able)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import secrets
 from typing import Any
 
 from cryptography import x509
@@ -25,6 +26,7 @@ from sandbox.card.errors import WrongPinError
 from sandbox.card.piv.constants import TAG_CERTIFICATE, Slot
 from sandbox.card.tlv import tlv_dict
 from sandbox.card.virtual.state import CardState
+from sandbox.console import operations
 from sandbox.console.desk import ADMIN_READER, CUSTOMER_READER
 
 from .base import AnswerField, Exercise, Finding, Workbench, digits, register
@@ -614,3 +616,137 @@ def _stored_public_der(pkcs8_pem: str) -> bytes:
     return private.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
+
+
+# The ways administrator 1's order can be wrong; "ok" is an order to approve.
+ORDER_VARIANTS = ("ok", "wrong_card", "too_long", "coordination_number")
+
+
+def choose_variant() -> str:
+    """Which order this run gets (tests pin it)."""
+    return secrets.choice(ORDER_VARIANTS)
+
+
+@register
+class ReserveCardLoa3(Exercise):
+    """Two-person control: a colleague (administrator 1) has ordered; the trainee is
+    administrator 2, who checks the order against the person and the card, signs or rejects
+    it, and then lets the user fetch the certificates."""
+
+    id = "ex-reservkort-loa3"
+    panel_template = "sandbox/_order.html"
+
+    def setup(self, bench: Workbench) -> dict[str, Any]:
+        context = _own_card(bench)
+        given, surname, hsa_id = CUSTOMERS[3]
+        code = digits(6)
+        reserve = bench.desk.new_card(product_code="573", pin=code)
+        variant = choose_variant()
+        assignment_days = 30
+        order_card = reserve.card_number
+        if variant == "wrong_card":  # another envelope's number: one digit off
+            order_card = order_card[:-3] + str((int(order_card[-3]) + 1) % 10) + order_card[-2:]
+        context.update(
+            customer_card=reserve.card_number,
+            customer_given=given,
+            customer_surname=surname,
+            customer_name=f"{given} {surname}",
+            customer_hsa_id=hsa_id,
+            letter_pin=code,
+            variant=variant,
+            assignment_days=assignment_days,
+            identity="coordination_number" if variant == "coordination_number" else "personnummer",
+            order={
+                "card_number": order_card,
+                "hsa_id": hsa_id,
+                "unit": "Akutmottagningen",
+                "validity_days": 60 if variant == "too_long" else 14,
+                "id_document": "passport",
+                "ordered_by": "Jamal Larsson",
+            },
+            decision=None,
+        )
+        return context
+
+    def brief(self, context: dict[str, Any]) -> list[str]:
+        if context["identity"] == "coordination_number":
+            who = _("%(name)s is registered with a coordination number (samordningsnummer).")
+        else:
+            who = _("%(name)s has a Swedish personal identity number (personnummer).")
+        return [
+            _(
+                "%(name)s (HSA-id %(hsa)s, Akutmottagningen) has lost the ordinary card and needs "
+                "a reserve card at assurance level 3 today; the assignment runs for %(days)s more "
+                "days. Your colleague %(colleague)s (administrator 1) has checked the person, "
+                "ordered the certificates and handed over a sealed envelope.",
+                name=context["customer_name"],
+                hsa=context["customer_hsa_id"],
+                days=context["assignment_days"],
+                colleague=context["order"]["ordered_by"],
+            ),
+            who % {"name": context["customer_name"]},
+            _(
+                "You are administrator 2. Identify the user yourself (in the sandbox: the "
+                "passport matches), check the order below against the person and the card in "
+                "the envelope (it is in the drawer), then sign or reject the order. If you sign "
+                "it, let the user fetch the certificates with the code from the envelope, "
+                "%(code)s.",
+                code=context["letter_pin"],
+            ),
+        ]
+
+    def decide(self, bench: Workbench, context: dict[str, Any], decision: str) -> dict[str, Any]:
+        """Administrator 2 signs ("approve") or rejects the order; final, as in the portal."""
+        if context.get("decision"):
+            raise operations.OperationRefused("order_decided")
+        return {**context, "decision": decision}
+
+    def download(self, bench: Workbench, context: dict[str, Any], pin: str) -> None:
+        """Step 3: the user fetches the certificates onto the card in reader 2."""
+        if context.get("decision") != "approve":
+            raise operations.OperationRefused("order_not_signed")
+        order = context["order"]
+        if bench.desk.card_in(CUSTOMER_READER) != order["card_number"]:
+            raise operations.OperationRefused("no_order_for_card")
+        if context["identity"] == "coordination_number":
+            # The CA would refuse an LoA3 reserve card without a Swedish identity number.
+            raise operations.OperationRefused("loa3_needs_personnummer")
+        operations.issue_certificates(
+            bench.desk,
+            CUSTOMER_READER,
+            bench.ca,
+            bench.db,
+            hsa_id=context["customer_hsa_id"],
+            given_name=context["customer_given"],
+            surname=context["customer_surname"],
+            pin=pin,
+            loa=3,
+            validity_days=order["validity_days"],
+        )
+
+    def check(self, bench, context, answers):  # noqa: ANN001, ANN201
+        decision = context.get("decision")
+        if decision is None:
+            return [Finding(False, "order_undecided")]
+        if context["variant"] == "ok":
+            signed = decision == "approve"
+            findings = [Finding(signed, "order_signed" if signed else "good_order_rejected")]
+            if decision == "approve":
+                state = _state(bench, context["customer_card"])
+                findings += _new_pair_findings(
+                    bench, context, state, max_days=context["order"]["validity_days"]
+                )
+            return findings
+        rejected = decision == "reject"
+        issued = [
+            row
+            for row in bench.ca.certificates(bench.db, hsa_id=context["customer_hsa_id"])
+            if as_utc(row.created_at) >= _started(context)
+        ]
+        return [
+            Finding(
+                rejected,
+                "bad_order_rejected" if rejected else f"bad_order_signed_{context['variant']}",
+            ),
+            Finding(not issued, "nothing_issued" if not issued else "issued_on_bad_order"),
+        ]

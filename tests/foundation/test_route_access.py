@@ -68,6 +68,7 @@ GET_ROUTES: dict[str, tuple[int, int, int, int]] = {
     "/sandbox/": (LOGIN, 200, 200, 403),
     "/sandbox/exercises": (LOGIN, 200, 200, 403),
     "/sandbox/exercises/{exercise_id}": (LOGIN, 200, 200, 403),
+    "/sandbox/register": (LOGIN, 200, 200, 403),
 }
 # OCSP clients POST DER requests without a session or CSRF token; the responder changes no
 # state and answers every request with a signed OCSP response or an OCSP error status.
@@ -104,6 +105,7 @@ POST_ONLY = {
     "/sandbox/exercises/<exercise_id>/start",
     "/sandbox/exercise/check",
     "/sandbox/exercise/leave",
+    "/sandbox/register/deregister",
 }
 # Values for the placeholders of course routes (the real course in content/).
 COURSE_IDS = {

@@ -204,9 +204,13 @@ def test_starting_again_leaves_the_open_run_and_clears_its_cards(app, client, tr
     assert first.context["customer_card"] not in page
 
 
-def test_unknown_or_planned_exercises_cannot_start(client, trainee):
+def test_unknown_or_planned_exercises_cannot_start(client, trainee, monkeypatch):
+    from sandbox.console import exercise_runs
+
     assert client.post("/sandbox/exercises/ex-nope/start").status_code == 404
-    assert client.post("/sandbox/exercises/ex-avregistrering/start").status_code == 404
+    planned = [{"id": "ex-pin-byte", "title": "Byt PIN", "status": "planned"}]
+    monkeypatch.setattr(exercise_runs, "load_catalog", lambda: planned)
+    assert client.post("/sandbox/exercises/ex-pin-byte/start").status_code == 404
 
 
 def test_removing_the_expired_certificates(app, client, trainee):
@@ -338,3 +342,56 @@ def test_level_2_certificates_are_refused_on_an_ordinary_card(app, client, train
     response = _issue(client, ctx, loa="2")
     assert response.status_code == 422
     assert "reservkort" in response.get_data(as_text=True)
+
+
+def _order_run(app, client, trainee, monkeypatch, variant):
+    from sandbox.exercises import desk_exercises
+
+    monkeypatch.setattr(desk_exercises, "choose_variant", lambda: variant)
+    start(client, "ex-reservkort-loa3")
+    return current_run(app, trainee.id).context
+
+
+def test_loa3_reserve_card_two_person_control_right_order(app, client, trainee, monkeypatch):
+    ctx = _order_run(app, client, trainee, monkeypatch, "ok")
+    page = client.get("/sandbox/").get_data(as_text=True)
+    assert "Jamal Larsson" in page and ctx["order"]["card_number"] in page
+    # Signing without one's own identification of the user is refused.
+    refused = client.post("/sandbox/exercise/order/decide", data={"order-decision": "approve"})
+    assert refused.status_code == 422
+    signed = client.post(
+        "/sandbox/exercise/order/decide",
+        data={"order-decision": "approve", "order-identified": "y"},
+    )
+    assert signed.status_code == 302
+    # The user fetches with the card in reader 2.
+    no_card = client.post("/sandbox/exercise/order/fetch", data={"fetch-pin": ctx["letter_pin"]})
+    assert no_card.status_code == 422
+    client.post(
+        "/sandbox/readers/insert", data={"insert-card": ctx["customer_card"], "insert-reader": "1"}
+    )
+    fetched = client.post("/sandbox/exercise/order/fetch", data={"fetch-pin": ctx["letter_pin"]})
+    assert fetched.status_code == 302, fetched.data
+    check(client)
+    run = current_run(app, trainee.id)
+    assert run.outcome == ExerciseOutcome.PASSED, run.findings
+
+
+def test_loa3_reserve_card_wrong_orders_are_to_be_rejected(app, client, trainee, monkeypatch):
+    for variant in ("wrong_card", "too_long", "coordination_number"):
+        ctx = _order_run(app, client, trainee, monkeypatch, variant)
+        client.post(
+            "/sandbox/exercise/order/decide",
+            data={"order-decision": "approve", "order-identified": "y"},
+        )
+        check(client)
+        codes = {f["code"]: f["ok"] for f in current_run(app, trainee.id).findings}
+        assert codes[f"bad_order_signed_{variant}"] is False, variant
+        # The decision is final.
+        again = client.post("/sandbox/exercise/order/decide", data={"order-decision": "reject"})
+        assert again.status_code == 409
+    ctx = _order_run(app, client, trainee, monkeypatch, "wrong_card")
+    client.post("/sandbox/exercise/order/decide", data={"order-decision": "reject"})
+    check(client)
+    assert current_run(app, trainee.id).outcome == ExerciseOutcome.PASSED
+    assert ctx["order"]["card_number"] != ctx["customer_card"]
