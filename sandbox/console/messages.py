@@ -88,7 +88,7 @@ FINDINGS = {
         "HSA-id on the order and this card's number."
     ),
     "auth_wrong": _l(
-        "The authentication certificate does not match the order (HSA-id, card number or "
+        "The authentication certificate does not match the order (name, HSA-id, card number or "
         "assurance level), or has been revoked."
     ),
     "sign_matches_order": _l(
@@ -101,8 +101,8 @@ FINDINGS = {
         "never be longer than the person's assignment."
     ),
     "sign_wrong": _l(
-        "The signature certificate does not match the order (HSA-id, card number or assurance "
-        "level), or has been revoked."
+        "The signature certificate does not match the order (name, HSA-id, card number or "
+        "assurance level), or has been revoked."
     ),
     "auth_key_on_card": _l("The authentication certificate is for the key on the card."),
     "auth_key_mismatch": _l("The authentication certificate is not for the key on the card."),

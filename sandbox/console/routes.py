@@ -451,14 +451,16 @@ def check_exercise():
     desk, busy = _desk_or_busy()
     if busy:
         return busy
+    from flask import request
+
     run = exercise_runs.open_run(db.session, current_user.id)
-    if run is None:
+    if run is None or request.form.get("run") not in (None, str(run.id)):
+        # Nothing open, or the button of an exercise left since (another tab): check nothing.
+        flash(_("That exercise is no longer open. Start it again from the list."), "warning")
         return redirect(url_for("sandbox.exercises"))
     exercise = REGISTRY[run.exercise_id]
     answers_form = answer_form(exercise, formdata=None) if exercise.answer_fields else None
     if answers_form is not None:
-        from flask import request
-
         answers_form = answer_form(exercise, formdata=request.form)
         if not answers_form.validate_on_submit():
             return render_desk(
@@ -534,4 +536,6 @@ def leave_exercise():
         if run is not None:
             exercise_runs.leave(db.session, run)
             flash(_("You left the exercise. You can start it again at any time."), "success")
+        else:
+            flash(_("That exercise is no longer open. Start it again from the list."), "warning")
     return redirect(url_for("sandbox.exercises"))

@@ -539,6 +539,7 @@ def _new_pair_findings(
         right = (
             row is not None
             and row.revocation is None
+            and _names(cert) == (context["customer_given"], context["customer_surname"])
             and row.hsa_id == context["customer_hsa_id"]
             and row.card_number == state.card_number
             and row.profile == profile
@@ -557,6 +558,16 @@ def _new_pair_findings(
             Finding(on_card, f"{code}_key_on_card" if on_card else f"{code}_key_mismatch")
         )
     return findings
+
+
+def _names(cert: x509.Certificate) -> tuple[str, str]:
+    """(given name, surname) in the certificate's subject."""
+
+    def first(oid: x509.ObjectIdentifier) -> str:
+        values = cert.subject.get_attributes_for_oid(oid)
+        return str(values[0].value) if values else ""
+
+    return first(NameOID.GIVEN_NAME), first(NameOID.SURNAME)
 
 
 def _started(context: dict[str, Any]) -> dt.datetime:

@@ -106,6 +106,8 @@ POST_ONLY = {
     "/sandbox/exercise/check",
     "/sandbox/exercise/leave",
     "/sandbox/register/deregister",
+    "/sandbox/exercise/order/decide",
+    "/sandbox/exercise/order/fetch",
 }
 # Values for the placeholders of course routes (the real course in content/).
 COURSE_IDS = {

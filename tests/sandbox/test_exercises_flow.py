@@ -395,3 +395,24 @@ def test_loa3_reserve_card_wrong_orders_are_to_be_rejected(app, client, trainee,
     check(client)
     assert current_run(app, trainee.id).outcome == ExerciseOutcome.PASSED
     assert ctx["order"]["card_number"] != ctx["customer_card"]
+
+
+def test_a_check_from_a_tab_of_an_exercise_left_since_checks_nothing(app, client, trainee):
+    start(client, "ex-pin-byte")
+    first = current_run(app, trainee.id)
+    start(client, "ex-puk-upplasning")  # in another tab
+    response = client.post("/sandbox/exercise/check", data={"run": str(first.id)})
+    assert response.status_code == 302 and response.location.endswith("/sandbox/exercises")
+    second = current_run(app, trainee.id)
+    assert second.checks == 0 and second.outcome == ExerciseOutcome.RUNNING
+    page = client.get("/sandbox/exercises").get_data(as_text=True)
+    assert "inte längre öppen" in page
+
+
+def test_new_certificates_with_the_wrong_name_are_found(app, client, trainee):
+    start(client, "ex-nya-certifikat")
+    ctx = current_run(app, trainee.id).context
+    _issue(client, ctx, surname="Fel")
+    check(client)
+    codes = {f["code"]: f["ok"] for f in current_run(app, trainee.id).findings}
+    assert codes["auth_wrong"] is False and codes["sign_wrong"] is False
