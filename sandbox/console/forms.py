@@ -212,7 +212,7 @@ class DeregisterForm(Form):
     )
 
     def validate_card_number(self, field) -> None:  # noqa: ANN001
-        if field.data and not field.data.isdigit():
+        if field.data and not (field.data.isascii() and field.data.isdigit()):
             raise ValidationError(_l("A card number has only digits."))
 
 

@@ -35,6 +35,14 @@ REFUSALS = {
         "There is no signed order for the card in reader 2. Is the user's reserve card in reader "
         "2, and is it the card the order names?"
     ),
+    "reserve_code_blocked": _l(
+        "The reserve card's code is blocked. The code from the envelope cannot be ordered again: "
+        "at a real desk the user gets a new reserve card and the blocked one is deregistered. "
+        "Start the exercise again to do it from the beginning."
+    ),
+    "order_fetched": _l(
+        "The certificates of this order are already on the card. An order is fetched once."
+    ),
     "loa3_needs_personnummer": _l(
         "The certificates cannot be fetched: assurance level 3 needs a Swedish personal identity "
         "number, and the user has a coordination number."
@@ -183,6 +191,23 @@ FINDINGS = {
     "nothing_issued": _l("No certificates were issued on the wrong order."),
     "issued_on_bad_order": _l("Certificates were issued on the wrong order."),
     "cards_missing": _l("The exercise's cards are gone from the desk. Start the exercise again."),
+    "reserve_code_blocked": _l(
+        "The reserve card's code is blocked after wrong tries, so the certificates cannot be "
+        "fetched onto it: at a real desk the user would need a new reserve card."
+    ),
+}
+
+# Findings on something final (a deregistration, a revocation, a signed or rejected order):
+# checking again cannot turn them, so they say how to try again.
+FINAL_CODES = {
+    "mover_deregistered",
+    "new_card_deregistered",
+    "good_order_rejected",
+    "bad_order_signed_wrong_card",
+    "bad_order_signed_too_long",
+    "bad_order_signed_coordination_number",
+    "issued_on_bad_order",
+    "reserve_code_blocked",
 }
 
 # What the directory administrator noted about a person in the card register (stored as a code,
@@ -220,6 +245,9 @@ def finding_text(code: str, ok: bool, params: dict[str, Any] | None = None) -> s
     text = str(FINDINGS.get(code, code))
     if params and "%(" in text:
         text = text % params
+    if code in FINAL_CODES and not ok:
+        again = _l("Start the exercise again to do it from the beginning.")
+        text = f"{text} {again}"
     if code in ANSWER_CODES:
         return str(_l("%(question)s: right.") if ok else _l("%(question)s: not right.")) % {
             "question": text

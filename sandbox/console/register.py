@@ -45,7 +45,12 @@ class PersonLine:
 
 
 def clear(db: Session, user_id: int) -> None:
-    """Empty the trainee's register (a new exercise brings its own people)."""
+    """Empty the trainee's register (a new exercise brings its own people).
+
+    The cards go first, explicitly: SQLite enforces ON DELETE CASCADE only with its foreign-key
+    pragma, and a card left behind would show under the next person who gets its person id."""
+    people = select(RegisterPerson.id).where(RegisterPerson.user_id == user_id)
+    db.execute(delete(RegisterCard).where(RegisterCard.person_id.in_(people)))
     db.execute(delete(RegisterPerson).where(RegisterPerson.user_id == user_id))
 
 

@@ -101,10 +101,10 @@ def _forms(desk_status: dict[str, Any], **given: Any) -> dict[str, Any]:
 
 
 def _drawer_choices(desk_status: dict[str, Any]) -> list[SelectChoice]:
+    # gettext outside the f-string: pybabel does not extract calls inside one.
+    unnamed = _("no name printed")
     return [
-        SelectChoice(
-            c["card_number"], f"{c['card_number']} · {c['holder'] or _('no name printed')}"
-        )
+        SelectChoice(c["card_number"], f"{c['card_number']} · {c['holder'] or unnamed}")
         for c in desk_status["drawer"]
     ]
 
@@ -486,10 +486,16 @@ def _order_step(form, step):  # noqa: ANN001, ANN202
     desk, busy = _desk_or_busy()
     if busy:
         return busy
+    from flask import request
+
     run = exercise_runs.open_run(db.session, current_user.id)
     exercise = REGISTRY.get(run.exercise_id) if run else None
     if exercise is None or exercise.panel_template is None:
         return redirect(url_for("sandbox.exercises"))
+    if request.form.get("run") not in (None, str(run.id)):
+        # A form from a tab of a run left since: the order there is not the one open now.
+        flash(_("That exercise is no longer open. Start it again from the list."), "warning")
+        return redirect(url_for("sandbox.desk", _anchor="exercise"))
     forms = {
         "decision": OrderDecisionForm(prefix="order", formdata=None),
         "fetch": FetchForm(prefix="fetch", formdata=None),
@@ -502,9 +508,11 @@ def _order_step(form, step):  # noqa: ANN001, ANN202
             run.context = exercise.decide(_bench(desk), run.context, form.decision.data)
             db.session.commit()
         else:
-            exercise.download(_bench(desk), run.context, form.pin.data)
+            run.context = exercise.download(_bench(desk), run.context, form.pin.data)
+            db.session.commit()
     except operations.OperationRefused as refused:
-        status = 409 if refused.code in ("order_decided", "wrong_code", "blocked") else 422
+        final = ("order_decided", "order_fetched", "wrong_code", "reserve_code_blocked")
+        status = 409 if refused.code in final else 422
         problem = refusal_text(refused.code, refused.params)
         return render_desk(desk, status=status, problem=problem, order_forms=forms)
     done = (

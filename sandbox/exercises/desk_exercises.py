@@ -712,28 +712,39 @@ class ReserveCardLoa3(Exercise):
             raise operations.OperationRefused("order_decided")
         return {**context, "decision": decision}
 
-    def download(self, bench: Workbench, context: dict[str, Any], pin: str) -> None:
-        """Step 3: the user fetches the certificates onto the card in reader 2."""
+    def download(self, bench: Workbench, context: dict[str, Any], pin: str) -> dict[str, Any]:
+        """Step 3: the user fetches the certificates onto the card in reader 2, once. Returns
+        the context with the order marked fetched."""
         if context.get("decision") != "approve":
             raise operations.OperationRefused("order_not_signed")
+        if context.get("fetched"):
+            # A second fetch would leave the first pair valid in the CA and on no card.
+            raise operations.OperationRefused("order_fetched")
         order = context["order"]
         if bench.desk.card_in(CUSTOMER_READER) != order["card_number"]:
             raise operations.OperationRefused("no_order_for_card")
         if context["identity"] == "coordination_number":
             # The CA would refuse an LoA3 reserve card without a Swedish identity number.
             raise operations.OperationRefused("loa3_needs_personnummer")
-        operations.issue_certificates(
-            bench.desk,
-            CUSTOMER_READER,
-            bench.ca,
-            bench.db,
-            hsa_id=context["customer_hsa_id"],
-            given_name=context["customer_given"],
-            surname=context["customer_surname"],
-            pin=pin,
-            loa=3,
-            validity_days=order["validity_days"],
-        )
+        try:
+            operations.issue_certificates(
+                bench.desk,
+                CUSTOMER_READER,
+                bench.ca,
+                bench.db,
+                hsa_id=context["customer_hsa_id"],
+                given_name=context["customer_given"],
+                surname=context["customer_surname"],
+                pin=pin,
+                loa=3,
+                validity_days=order["validity_days"],
+            )
+        except operations.OperationRefused as refused:
+            if refused.code == "blocked":
+                # The envelope has no PUK: "unblock with the PUK" would send the user nowhere.
+                raise operations.OperationRefused("reserve_code_blocked") from None
+            raise
+        return {**context, "fetched": True}
 
     def check(self, bench, context, answers):  # noqa: ANN001, ANN201
         decision = context.get("decision")
@@ -747,11 +758,17 @@ class ReserveCardLoa3(Exercise):
                 findings += _new_pair_findings(
                     bench, context, state, max_days=context["order"]["validity_days"]
                 )
+                if not context.get("fetched") and state.pin_retries_left == 0:
+                    findings.append(Finding(False, "reserve_code_blocked"))
             return findings
         rejected = decision == "reject"
+        # This run's cards only: the test CA is shared, and every trainee's run has this
+        # person's HSA-id.
+        cards = {context["customer_card"], context["order"]["card_number"]}
         issued = [
             row
-            for row in bench.ca.certificates(bench.db, hsa_id=context["customer_hsa_id"])
+            for card in sorted(cards)
+            for row in bench.ca.certificates(bench.db, card_number=card)
             if as_utc(row.created_at) >= _started(context)
         ]
         return [

@@ -102,9 +102,10 @@ class DeregisterReturnedCard(Exercise):
 
     def setup(self, bench: Workbench) -> dict[str, Any]:
         context = _own_card(bench)
-        leaver = _person_with_card(
-            bench, STAFF[0], assignment_ends=bench.now.date() + dt.timedelta(days=2)
-        )
+        # The brief says the leaver leaves on Friday: the register says the coming Friday.
+        today = bench.now.date()
+        friday = today + dt.timedelta(days=(4 - today.weekday()) % 7 or 7)
+        leaver = _person_with_card(bench, STAFF[0], assignment_ends=friday)
         colleague = _person_with_card(bench, STAFF[1])
         bench.db.commit()
         context.update(
