@@ -672,8 +672,12 @@ class ReserveCardLoa3(Exercise):
                 "hsa_id": hsa_id,
                 "unit": "Akutmottagningen",
                 "validity_days": 60 if variant == "too_long" else 14,
-                "id_document": "passport",
-                "ordered_by": "Jamal Larsson",
+                # A coordination number goes with a foreign passport (checked with the method
+                # for foreign ID documents); a personnummer with a Swedish one.
+                "id_document": (
+                    "foreign_passport" if variant == "coordination_number" else "passport"
+                ),
+                "ordered_by": "Karin Åberg",
             },
             decision=None,
         )

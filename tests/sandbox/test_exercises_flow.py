@@ -355,7 +355,7 @@ def _order_run(app, client, trainee, monkeypatch, variant):
 def test_loa3_reserve_card_two_person_control_right_order(app, client, trainee, monkeypatch):
     ctx = _order_run(app, client, trainee, monkeypatch, "ok")
     page = client.get("/sandbox/").get_data(as_text=True)
-    assert "Jamal Larsson" in page and ctx["order"]["card_number"] in page
+    assert "Karin Åberg" in page and "Svenskt pass" in page and ctx["order"]["card_number"] in page
     # Signing without one's own identification of the user is refused.
     refused = client.post("/sandbox/exercise/order/decide", data={"order-decision": "approve"})
     assert refused.status_code == 422
@@ -416,3 +416,9 @@ def test_new_certificates_with_the_wrong_name_are_found(app, client, trainee):
     check(client)
     codes = {f["code"]: f["ok"] for f in current_run(app, trainee.id).findings}
     assert codes["auth_wrong"] is False and codes["sign_wrong"] is False
+
+
+def test_the_coordination_number_order_shows_a_foreign_passport(app, client, trainee, monkeypatch):
+    _order_run(app, client, trainee, monkeypatch, "coordination_number")
+    page = client.get("/sandbox/").get_data(as_text=True)
+    assert "Utländskt pass" in page and "Svenskt pass" not in page
