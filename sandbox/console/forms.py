@@ -82,11 +82,12 @@ class EjectForm(Form):
     reader = _reader_field()
 
 
-class ChangePinForm(Form):
-    reader = _reader_field()
-    old_pin = _code(_l("Present PIN"), PIN_RULE, _l("Enter the present PIN."))
-    new_pin = _code(_l("New PIN"), PIN_RULE, _l("Enter the new PIN."), "new-password")
-    new_pin_again = PasswordField(
+def _new_pin() -> PasswordField:
+    return _code(_l("New PIN"), PIN_RULE, _l("Enter the new PIN."), "new-password")
+
+
+def _new_pin_again() -> PasswordField:
+    return PasswordField(
         _l("Repeat the new PIN"),
         validators=[
             InputRequired(message=_l("Repeat the new PIN.")),
@@ -94,20 +95,20 @@ class ChangePinForm(Form):
         ],
         render_kw={"autocomplete": "new-password", "inputmode": "numeric"},
     )
+
+
+class ChangePinForm(Form):
+    reader = _reader_field()
+    old_pin = _code(_l("Present PIN"), PIN_RULE, _l("Enter the present PIN."))
+    new_pin = _new_pin()
+    new_pin_again = _new_pin_again()
 
 
 class UnblockForm(Form):
     reader = _reader_field()
     puk = _code(_l("PUK from the PIN letter"), PUK_RULE, _l("Enter the PUK."))
-    new_pin = _code(_l("New PIN"), PIN_RULE, _l("Enter the new PIN."), "new-password")
-    new_pin_again = PasswordField(
-        _l("Repeat the new PIN"),
-        validators=[
-            InputRequired(message=_l("Repeat the new PIN.")),
-            EqualTo("new_pin", message=_l("The two new PINs are not the same.")),
-        ],
-        render_kw={"autocomplete": "new-password", "inputmode": "numeric"},
-    )
+    new_pin = _new_pin()
+    new_pin_again = _new_pin_again()
 
 
 class IssueForm(Form):
@@ -172,12 +173,25 @@ class DeleteCertificateForm(Form):
     )
 
 
-class RevokeForm(Form):
-    card_number = StringField(
+def _card_number_field(description) -> StringField:  # noqa: ANN001
+    """A card number as people type it: spaces between the digit groups are dropped."""
+    return StringField(
         _l("Card number"),
         validators=[DataRequired(message=_l("Enter the card number.")), Length(max=40)],
-        description=_l("The 19 digits of the card to revoke, from the card register."),
+        description=description,
         filters=[lambda v: "".join(v.split()) if isinstance(v, str) else v],
+    )
+
+
+class CardNumberMixin:
+    def validate_card_number(self, field) -> None:  # noqa: ANN001
+        if field.data and not (field.data.isascii() and field.data.isdigit()):
+            raise ValidationError(_l("A card number has only digits."))
+
+
+class RevokeForm(CardNumberMixin, Form):
+    card_number = _card_number_field(
+        _l("The 19 digits of the card to revoke, from the card register.")
     )
     reason = RadioField(
         _l("Reason for revocation"),
@@ -189,17 +203,10 @@ class RevokeForm(Form):
         validators=[DataRequired(message=_l("Tick the box to confirm."))],
     )
 
-    def validate_card_number(self, field) -> None:  # noqa: ANN001
-        if field.data and not (field.data.isascii() and field.data.isdigit()):
-            raise ValidationError(_l("A card number has only digits."))
 
-
-class DeregisterForm(Form):
-    card_number = StringField(
-        _l("Card number"),
-        validators=[DataRequired(message=_l("Enter the card number.")), Length(max=40)],
-        description=_l("The 19 digits of the card, checked against the person in the register."),
-        filters=[lambda v: "".join(v.split()) if isinstance(v, str) else v],
+class DeregisterForm(CardNumberMixin, Form):
+    card_number = _card_number_field(
+        _l("The 19 digits of the card, checked against the person in the register.")
     )
     reason = RadioField(
         _l("Reason for revoking the card's certificates"),
@@ -210,10 +217,6 @@ class DeregisterForm(Form):
         _l("I understand that deregistration is final: the card's certificates are revoked."),
         validators=[DataRequired(message=_l("Tick the box to confirm."))],
     )
-
-    def validate_card_number(self, field) -> None:  # noqa: ANN001
-        if field.data and not (field.data.isascii() and field.data.isdigit()):
-            raise ValidationError(_l("A card number has only digits."))
 
 
 class OrderDecisionForm(Form):
