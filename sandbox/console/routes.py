@@ -1,5 +1,7 @@
-"""The sandbox console (`/sandbox`): the desk with two readers, its card operations and the
-exercises that the course links to."""
+"""The sandbox console (`/sandbox`): the blueprint, the desk with two readers and its card
+operations, and what the other sandbox pages share (the desk, the exercise panel).
+
+The exercise pages are in `exercise_routes`, the card register in `register_routes`."""
 
 from __future__ import annotations
 
@@ -16,16 +18,14 @@ from lms.extensions import db
 from lms.forms_common import ActionForm
 from lms.models.types import utcnow
 from sandbox.card.piv.constants import Slot
-from sandbox.card.service import CardServiceError
 from sandbox.exercises import REGISTRY, Workbench, load_catalog
 
-from . import exercise_runs, operations, register
+from . import exercise_runs, operations
 from .ca_routes import get_ca
 from .desk import Desk, DeskError, DeskLease, PrivateDesk, ServiceDesk
 from .forms import (
     ChangePinForm,
     DeleteCertificateForm,
-    DeregisterForm,
     EjectForm,
     FetchForm,
     InsertForm,
@@ -35,7 +35,7 @@ from .forms import (
     UnblockForm,
     answer_form,
 )
-from .messages import finding_text, note_text, reason_label, refusal_text
+from .messages import finding_text, reason_label, refusal_text
 
 bp = Blueprint("sandbox", __name__, url_prefix="/sandbox")
 
@@ -65,7 +65,7 @@ def current_desk() -> Desk:
     return PrivateDesk(cards_dir() / "desks" / str(current_user.id))
 
 
-def _bench(desk: Desk) -> Workbench:
+def workbench(desk: Desk) -> Workbench:
     return Workbench(
         desk=desk,
         ca=get_ca(),
@@ -127,13 +127,13 @@ def render_desk(
         problem=problem,
         invalid_form=invalid_form,
         reason_label=reason_label,
-        **_exercise_panel(forms.pop("answers_form", None), forms.pop("order_forms", None)),
+        **exercise_panel(forms.pop("answers_form", None), forms.pop("order_forms", None)),
         **_forms(desk_status, **forms),
     )
     return body, status
 
 
-def _exercise_panel(answers=None, order_forms=None) -> dict[str, Any]:  # noqa: ANN001
+def exercise_panel(answers=None, order_forms=None) -> dict[str, Any]:  # noqa: ANN001
     """What the exercise panel (sandbox/_exercise.html) shows: the open run, its brief, the
     latest findings and, for read-the-card exercises, the questions."""
     run = exercise_runs.open_run(db.session, current_user.id)
@@ -166,7 +166,7 @@ def _title(exercise_id: str) -> str:
     return exercise_id
 
 
-def _desk_or_busy():  # noqa: ANN202
+def desk_or_busy():  # noqa: ANN202
     try:
         desk = current_desk()
         if isinstance(desk, ServiceDesk) and not desk.available():
@@ -191,7 +191,7 @@ def _desk_or_busy():  # noqa: ANN202
 @bp.route("/")
 @requires("sandbox.practice")
 def desk():
-    desk, busy = _desk_or_busy()
+    desk, busy = desk_or_busy()
     if busy:
         return busy
     return render_desk(desk)
@@ -199,7 +199,7 @@ def desk():
 
 def _operation(form_class, prefix: str, action, success: str):  # noqa: ANN001, ANN202
     """Validate the form, run `action(desk, form)`; PRG on success, the page again if not."""
-    desk, busy = _desk_or_busy()
+    desk, busy = desk_or_busy()
     if busy:
         return busy
     form = form_class(prefix=prefix)
@@ -329,221 +329,5 @@ def revoke():
     return _operation(RevokeForm, "revoke", revoke_card, _("The card's certificates are revoked."))
 
 
-# -- the card register ---------------------------------------------------------------------------
-
-
-def render_register(form: DeregisterForm | None = None, *, status: int = 200, problem=None):  # noqa: ANN001
-    today = utcnow().date()
-    people = register.persons(db.session, current_user.id)
-    body = render_template(
-        "sandbox/register.html",
-        people=people,
-        ended=[p for p in people if p.ended(today) and any(c.state == "active" for c in p.cards)],
-        today=today,
-        form=form or DeregisterForm(prefix="deregister", formdata=None),
-        invalid_form=form if form is not None and form.errors else None,
-        problem=problem,
-        note_text=note_text,
-        **_exercise_panel(),
-    )
-    return body, status
-
-
-@bp.route("/register")
-@requires("sandbox.practice")
-def card_register():
-    return render_register()
-
-
-@bp.route("/register/deregister", methods=["POST"])
-@requires("sandbox.practice")
-def deregister():
-    form = DeregisterForm(prefix="deregister")
-    if not form.validate_on_submit():
-        return render_register(form, status=422)
-    try:
-        register.deregister(
-            get_ca(), db.session, current_user.id, form.card_number.data, form.reason.data
-        )
-    except operations.OperationRefused as refused:
-        status = 409 if refused.code == "already_deregistered" else 422
-        return render_register(
-            form, status=status, problem=refusal_text(refused.code, refused.params)
-        )
-    flash(_("The card is deregistered and its certificates are revoked."), "success")
-    return redirect(url_for("sandbox.card_register"))
-
-
-# -- exercises ---------------------------------------------------------------------------------
-
-
-@bp.route("/exercises")
-@requires("sandbox.practice")
-def exercises():
-    passed = exercise_runs.passed_ids(db.session, current_user.id)
-    run = exercise_runs.open_run(db.session, current_user.id)
-    ready = {e["id"] for e in exercise_runs.ready_exercises()}
-    return render_template(
-        "sandbox/exercises.html",
-        catalog=load_catalog(),
-        ready=ready,
-        passed=passed,
-        run=run,
-        form=ActionForm(),
-    )
-
-
-@bp.route("/exercises/<exercise_id>")
-@requires("sandbox.practice")
-def exercise(exercise_id: str):
-    """One exercise, as the course links to it: what it is about and a button to start it."""
-    entry = next((e for e in load_catalog() if e["id"] == exercise_id), None)
-    if entry is None:
-        from lms.errors import error_page
-
-        return error_page(404)
-    ready = exercise_id in {e["id"] for e in exercise_runs.ready_exercises()}
-    runs = [
-        r
-        for r in exercise_runs.runs_of(db.session, current_user.id)
-        if r.exercise_id == exercise_id
-    ]
-    return render_template(
-        "sandbox/exercise.html",
-        entry=entry,
-        ready=ready,
-        runs=runs,
-        running=next((r for r in runs if r.outcome == "running"), None),
-        passed=any(r.outcome == "passed" for r in runs),
-        form=ActionForm(),
-    )
-
-
-@bp.route("/exercises/<exercise_id>/start", methods=["POST"])
-@requires("sandbox.practice")
-def start_exercise(exercise_id: str):
-    form = ActionForm()
-    if not form.validate_on_submit():
-        return redirect(url_for("sandbox.exercises"))
-    desk, busy = _desk_or_busy()
-    if busy:
-        return busy
-    from lms.errors import error_page
-
-    try:
-        exercise_runs.start(_bench(desk), current_user, exercise_id)
-    except exercise_runs.ExerciseUnavailable:
-        return error_page(404)
-    except (DeskError, operations.OperationRefused, CardServiceError):
-        current_app.logger.exception("sandbox exercise %s could not be prepared", exercise_id)
-        return error_page(
-            503,
-            _("The exercise could not be prepared"),
-            _("The card readers did not answer while the exercise was being prepared. Try again."),
-        )
-    flash(_("The exercise is ready at the desk."), "success")
-    return redirect(url_for("sandbox.desk", _anchor="exercise"))
-
-
-@bp.route("/exercise/check", methods=["POST"])
-@requires("sandbox.practice")
-def check_exercise():
-    desk, busy = _desk_or_busy()
-    if busy:
-        return busy
-    from flask import request
-
-    run = exercise_runs.open_run(db.session, current_user.id)
-    if run is None or request.form.get("run") not in (None, str(run.id)):
-        # Nothing open, or the button of an exercise left since (another tab): check nothing.
-        flash(_("That exercise is no longer open. Start it again from the list."), "warning")
-        return redirect(url_for("sandbox.exercises"))
-    exercise = REGISTRY[run.exercise_id]
-    answers_form = answer_form(exercise, formdata=None) if exercise.answer_fields else None
-    if answers_form is not None:
-        answers_form = answer_form(exercise, formdata=request.form)
-        if not answers_form.validate_on_submit():
-            return render_desk(
-                desk, status=422, invalid_form=answers_form, answers_form=answers_form
-            )
-    elif not ActionForm().validate_on_submit():
-        return redirect(url_for("sandbox.desk"))
-    answers = {
-        k: str(v)
-        for k, v in (answers_form.data.items() if answers_form else [])
-        if k != "csrf_token"
-    }
-    findings = exercise_runs.check(_bench(desk), current_user, run, answers)
-    if all(f.ok for f in findings):
-        flash(_("Well done: the exercise is passed."), "success")
-        return redirect(url_for("sandbox.exercises"))
-    flash(_("Not yet: see what the check found below, put it right and check again."), "warning")
-    return redirect(url_for("sandbox.desk", _anchor="exercise"))
-
-
-def _order_step(form, step):  # noqa: ANN001, ANN202
-    """One step of a two-person order exercise on the open run: validate, run, PRG."""
-    desk, busy = _desk_or_busy()
-    if busy:
-        return busy
-    from flask import request
-
-    run = exercise_runs.open_run(db.session, current_user.id)
-    exercise = REGISTRY.get(run.exercise_id) if run else None
-    if exercise is None or exercise.panel_template is None:
-        return redirect(url_for("sandbox.exercises"))
-    if request.form.get("run") not in (None, str(run.id)):
-        # A form from a tab of a run left since: the order there is not the one open now.
-        flash(_("That exercise is no longer open. Start it again from the list."), "warning")
-        return redirect(url_for("sandbox.desk", _anchor="exercise"))
-    forms = {
-        "decision": OrderDecisionForm(prefix="order", formdata=None),
-        "fetch": FetchForm(prefix="fetch", formdata=None),
-    }
-    forms[step] = form
-    if not form.validate_on_submit():
-        return render_desk(desk, status=422, invalid_form=form, order_forms=forms)
-    try:
-        if step == "decision":
-            run.context = exercise.decide(_bench(desk), run.context, form.decision.data)
-            db.session.commit()
-        else:
-            run.context = exercise.download(_bench(desk), run.context, form.pin.data)
-            db.session.commit()
-    except operations.OperationRefused as refused:
-        final = ("order_decided", "order_fetched", "wrong_code", "reserve_code_blocked")
-        status = 409 if refused.code in final else 422
-        problem = refusal_text(refused.code, refused.params)
-        return render_desk(desk, status=status, problem=problem, order_forms=forms)
-    done = (
-        _("The order is signed.") if step == "decision" else _("The certificates are on the card.")
-    )
-    if step == "decision" and form.decision.data == "reject":
-        done = _("The order is rejected.")
-    flash(done, "success")
-    return redirect(url_for("sandbox.desk", _anchor="exercise"))
-
-
-@bp.route("/exercise/order/decide", methods=["POST"])
-@requires("sandbox.practice")
-def decide_order():
-    return _order_step(OrderDecisionForm(prefix="order"), "decision")
-
-
-@bp.route("/exercise/order/fetch", methods=["POST"])
-@requires("sandbox.practice")
-def fetch_certificates():
-    return _order_step(FetchForm(prefix="fetch"), "fetch")
-
-
-@bp.route("/exercise/leave", methods=["POST"])
-@requires("sandbox.practice")
-def leave_exercise():
-    if ActionForm().validate_on_submit():
-        run = exercise_runs.open_run(db.session, current_user.id)
-        if run is not None:
-            exercise_runs.leave(db.session, run)
-            flash(_("You left the exercise. You can start it again at any time."), "success")
-        else:
-            flash(_("That exercise is no longer open. Start it again from the list."), "warning")
-    return redirect(url_for("sandbox.exercises"))
+# The register and exercise pages add their routes to `bp` (one blueprint for the sandbox).
+from . import exercise_routes, register_routes  # noqa: E402, F401
