@@ -285,3 +285,16 @@ def test_checking_after_the_cards_are_gone_says_so(app, client, trainee, pin_run
     assert response.status_code == 302
     codes = [f["code"] for f in current_run(app, trainee.id).findings]
     assert codes == ["cards_missing"]
+
+
+def test_the_error_summary_links_a_radio_group_to_its_first_radio(client, trainee):
+    """A fieldset cannot take focus: the link must land on a radio, or keyboard users are
+    left on the page's body."""
+    import re
+
+    response = client.post("/sandbox/readers/eject", data={})
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    summary = body.split('class="error-summary"')[1].split("</div>")[0]
+    assert re.findall(r'<a href="#([^"]+)">', summary) == ["eject-reader-0"]
+    assert 'id="eject-reader-0"' in body and 'type="radio"' in body
