@@ -48,6 +48,16 @@ CUSTOMER_READER = 1
 READERS = (ADMIN_READER, CUSTOMER_READER)
 
 
+def _write_json(path: Path, data: Any) -> None:
+    """Replace `path` with `data` as JSON in one step: a reader in another worker process sees
+    the old file or the new one, never half of it. (No fsync: readers and lease are
+    bookkeeping that a crash may lose; the cards' own state is synced by `save_state`.)"""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(data, handle)
+    os.replace(temp, path)
+
+
 class DeskError(Exception):
     """An operation on the desk itself that cannot be done (empty reader, busy desk...).
 
@@ -175,10 +185,7 @@ class PrivateDesk(Desk):
         }
 
     def _write_occupancy(self, occupancy: dict[int, str]) -> None:
-        fd, temp = tempfile.mkstemp(prefix=".readers.", dir=self.state_dir)
-        with os.fdopen(fd, "w") as handle:
-            json.dump({str(k): v for k, v in sorted(occupancy.items())}, handle)
-        os.replace(temp, self._readers_file)
+        _write_json(self._readers_file, {str(k): v for k, v in sorted(occupancy.items())})
 
     def insert(self, card_number: str, reader: int) -> None:
         self._check_insertable(card_number, reader)
@@ -304,10 +311,7 @@ class DeskLease:
             return False, current[1]
         until = now + dt.timedelta(minutes=self.minutes)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".lease.", dir=self.path.parent)
-        with os.fdopen(fd, "w") as handle:
-            json.dump({"user_id": user_id, "until": until.isoformat()}, handle)
-        os.replace(temp, self.path)
+        _write_json(self.path, {"user_id": user_id, "until": until.isoformat()})
         return True, until
 
     def release(self, user_id: int, now: dt.datetime) -> None:

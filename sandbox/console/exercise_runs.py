@@ -26,8 +26,6 @@ from sandbox.exercises import REGISTRY, Finding, Workbench, load_catalog
 from . import register
 from .desk import DeskError, PrivateDesk
 
-CARD_KEYS = ("own_card", "customer_card", "other_card")
-
 
 class ExerciseUnavailable(Exception):
     """The exercise id is unknown or its check is not built yet."""
@@ -84,6 +82,12 @@ def summary(db: Session, user_id: int) -> list[dict[str, Any]]:
     return rows
 
 
+def cards_of(run: ExerciseRun) -> list[str]:
+    """The test cards the run's set-up made (some of them gone from the desk since: cut,
+    lost or kept by their holder)."""
+    return list((run.context or {}).get("cards", []))
+
+
 def _clear_earlier_cards(bench: Workbench, runs: list[ExerciseRun]) -> None:
     bench.desk.empty_readers()
     if isinstance(bench.desk, PrivateDesk):
@@ -93,9 +97,8 @@ def _clear_earlier_cards(bench: Workbench, runs: list[ExerciseRun]) -> None:
             bench.desk.discard(state.card_number)
         return
     for run in runs:
-        for key in CARD_KEYS:
-            number = (run.context or {}).get(key)
-            if number and bench.desk.owns(number):
+        for number in cards_of(run):
+            if bench.desk.owns(number):
                 bench.desk.discard(number)
 
 
@@ -136,6 +139,7 @@ def _start(bench: Workbench, user: Any, exercise_id: str) -> ExerciseRun:
     started = bench.now
     context = exercise.setup(bench)
     context["started"] = started.isoformat()
+    context["cards"] = list(bench.made)
     run = ExerciseRun(user_id=user.id, exercise_id=exercise_id, started_at=started, context=context)
     db.add(run)
     db.flush()

@@ -27,7 +27,6 @@ from sandbox.card.virtual.state import RESERVE_PRODUCT_CODES
 
 from .desk import Desk, DeskError
 
-CARD_SLOTS = (Slot.AUTHENTICATION, Slot.SIGNATURE, Slot.KEY_MANAGEMENT, Slot.CARD_AUTH)
 PIN_LENGTHS = range(6, 9)
 PUK_LENGTH = 8
 
@@ -82,7 +81,8 @@ def valid_puk(puk: str) -> bool:
     return _ascii_digits(puk) and len(puk) == PUK_LENGTH
 
 
-def _first(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
+def first_attribute(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
+    """The first value of `oid` in `name`, or "" (a subject's CN, HSA-id, given name...)."""
     values = name.get_attributes_for_oid(oid)
     return str(values[0].value) if values else ""
 
@@ -95,9 +95,9 @@ def describe_certificate(
     return CardCertificate(
         slot=f"{slot:02X}",
         serial=format(cert.serial_number, "x"),
-        subject_cn=_first(cert.subject, NameOID.COMMON_NAME),
-        hsa_id=_first(cert.subject, NameOID.SERIAL_NUMBER),
-        issuer_cn=_first(cert.issuer, NameOID.COMMON_NAME),
+        subject_cn=first_attribute(cert.subject, NameOID.COMMON_NAME),
+        hsa_id=first_attribute(cert.subject, NameOID.SERIAL_NUMBER),
+        issuer_cn=first_attribute(cert.issuer, NameOID.COMMON_NAME),
         not_after=cert.not_valid_after_utc,
         expired=cert.not_valid_after_utc <= now,
         ca_status=ca_status,
@@ -105,14 +105,19 @@ def describe_certificate(
 
 
 def read_readers(
-    desk: Desk, *, ca_status: Any = None, now: dt.datetime | None = None
+    desk: Desk,
+    *,
+    ca_status: Any = None,
+    now: dt.datetime | None = None,
+    status: dict[str, Any] | None = None,
 ) -> list[ReaderView]:
     """Both readers as the administrator's tool sees them: retries and certificates via PIV.
 
-    `ca_status(serial) -> str | None` adds the CA's view of each certificate.
+    `ca_status(serial) -> str | None` adds the CA's view of each certificate; `status` is
+    `desk.status()` when the caller has already read it.
     """
     now = now or dt.datetime.now(dt.UTC)
-    status = desk.status()
+    status = status or desk.status()
     views = []
     for entry in status["readers"]:
         view = ReaderView(reader=entry["reader"], role=entry["role"])

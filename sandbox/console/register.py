@@ -19,6 +19,7 @@ from lms.models.types import utcnow
 from sandbox.ca import MockCa
 from sandbox.ca.errors import CaError
 from sandbox.ca.models import IssuedCertificate
+from sandbox.ca.timeutil import as_utc
 
 from .operations import OperationRefused
 
@@ -102,7 +103,7 @@ def _valid_certificates(db: Session, card_number: str, now: dt.datetime) -> int:
             IssuedCertificate.card_number == card_number, IssuedCertificate.status == "good"
         )
     ).all()
-    return sum(1 for row in rows if _aware(row.not_after) > now)
+    return sum(1 for row in rows if as_utc(row.not_after) > now)
 
 
 def persons(db: Session, user_id: int) -> list[PersonLine]:
@@ -128,10 +129,6 @@ def persons(db: Session, user_id: int) -> list[PersonLine]:
             line.cards.append(CardLine(card.card_number, card.state, valid, card.deregistered_at))
         lines.append(line)
     return lines
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def deregister(ca: MockCa, db: Session, user_id: int, card_number: str, reason: str) -> list[str]:

@@ -118,7 +118,7 @@ def render_desk(
     **forms,  # noqa: ANN001
 ):
     desk_status = desk.status()
-    readers = operations.read_readers(desk, ca_status=_ca_status)
+    readers = operations.read_readers(desk, ca_status=_ca_status, status=desk_status)
     body = render_template(
         "sandbox/desk.html",
         desk=desk,
@@ -310,7 +310,7 @@ def _may_revoke(desk: Desk, card_number: str) -> bool:
     if desk.owns(card_number):
         return True
     return any(
-        card_number in {(run.context or {}).get(key) for key in exercise_runs.CARD_KEYS}
+        card_number in exercise_runs.cards_of(run)
         for run in exercise_runs.runs_of(db.session, current_user.id)
     )
 

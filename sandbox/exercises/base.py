@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from sqlalchemy.orm import Session
 
 from sandbox.ca import MockCa
+from sandbox.card.virtual.state import CardState
 from sandbox.console.desk import Desk
 
 CATALOG_FILE = Path(__file__).with_name("catalog.yaml")
@@ -42,6 +43,14 @@ class Workbench:
     now: dt.datetime
     trainee_name: str = ""
     user_id: int = 0  # whose card register the exercise fills
+    made: list[str] = field(default_factory=list)  # card numbers this set-up made
+
+    def new_card(self, **options: Any) -> CardState:
+        """A new test card on the desk, remembered as this run's (so a later start clears it
+        and the run's own cards may be revoked)."""
+        state = self.desk.new_card(**options)
+        self.made.append(state.card_number)
+        return state
 
 
 @dataclass(frozen=True)

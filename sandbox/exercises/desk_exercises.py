@@ -23,11 +23,12 @@ from sandbox.ca import Person
 from sandbox.ca.models import IssuedCertificate
 from sandbox.ca.timeutil import as_utc
 from sandbox.card.errors import WrongPinError
-from sandbox.card.piv.constants import TAG_CERTIFICATE, Slot
+from sandbox.card.piv.constants import KEY_SLOTS, TAG_CERTIFICATE, Slot
 from sandbox.card.tlv import tlv_dict
 from sandbox.card.virtual.state import CardState
 from sandbox.console import operations
 from sandbox.console.desk import ADMIN_READER, CUSTOMER_READER
+from sandbox.console.operations import first_attribute
 
 from .base import AnswerField, Exercise, Finding, Workbench, digits, register
 
@@ -44,7 +45,7 @@ LOST_CARD_REASON = "keyCompromise"
 def _own_card(bench: Workbench) -> dict[str, str]:
     """The administrator's own card, in reader 1, with its PIN on the exercise's note."""
     pin = digits(6)
-    state = bench.desk.new_card(holder=bench.trainee_name[:64] or "Administratör", pin=pin)
+    state = bench.new_card(holder=bench.trainee_name[:64] or "Administratör", pin=pin)
     bench.desk.insert(state.card_number, ADMIN_READER)
     return {"own_card": state.card_number, "own_pin": pin}
 
@@ -52,7 +53,7 @@ def _own_card(bench: Workbench) -> dict[str, str]:
 def _customer_card(bench: Workbench, index: int, *, reader: int | None = CUSTOMER_READER):
     given, surname, hsa_id = CUSTOMERS[index]
     pin, puk = digits(6), digits(8)
-    state = bench.desk.new_card(holder=f"{given} {surname}", pin=pin, puk=puk)
+    state = bench.new_card(holder=f"{given} {surname}", pin=pin, puk=puk)
     if reader is not None:
         bench.desk.insert(state.card_number, reader)
     return state, {
@@ -80,18 +81,12 @@ def _state(bench: Workbench, card_number: str) -> CardState:
     return bench.desk.card_state(card_number)
 
 
-def _card_certificates(state: CardState) -> dict[Slot, x509.Certificate]:
+def _card_certificates(
+    state: CardState, slots: tuple[Slot, ...] = (Slot.AUTHENTICATION, Slot.SIGNATURE)
+) -> dict[Slot, x509.Certificate]:
+    """The certificates in `slots` of the card's stored state (the check's view of the card)."""
     found = {}
-    for slot in (Slot.AUTHENTICATION, Slot.SIGNATURE):
-        content = state.get_object(slot.object_id)
-        if content:
-            found[slot] = x509.load_der_x509_certificate(tlv_dict(content)[TAG_CERTIFICATE])
-    return found
-
-
-def _all_card_certificates(state: CardState) -> dict[Slot, x509.Certificate]:
-    found = {}
-    for slot in (Slot.AUTHENTICATION, Slot.SIGNATURE, Slot.KEY_MANAGEMENT, Slot.CARD_AUTH):
+    for slot in slots:
         content = state.get_object(slot.object_id)
         if content:
             found[slot] = x509.load_der_x509_certificate(tlv_dict(content)[TAG_CERTIFICATE])
@@ -148,10 +143,7 @@ class ReadTwoCards(Exercise):
         state = _state(bench, context["customer_card"])
         certs = _card_certificates(state)
         auth = certs.get(Slot.AUTHENTICATION)
-        hsa_id = ""
-        if auth is not None:
-            values = auth.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)
-            hsa_id = str(values[0].value) if values else ""
+        hsa_id = first_attribute(auth.subject, NameOID.SERIAL_NUMBER) if auth else ""
         findings = [
             Finding(
                 _normalise_digits(answers.get("card_number", "")) == state.card_number,
@@ -306,7 +298,7 @@ class ReserveCardLoa2(Exercise):
         context = _own_card(bench)
         given, surname, hsa_id = CUSTOMERS[2]
         code = digits(6)
-        reserve = bench.desk.new_card(product_code="573", pin=code)  # no name printed
+        reserve = bench.new_card(product_code="573", pin=code)  # no name printed
         context.update(
             customer_card=reserve.card_number,
             customer_given=given,
@@ -383,7 +375,9 @@ class RemoveExpiredCertificates(Exercise):
 
     def check(self, bench, context, answers):  # noqa: ANN001, ANN201
         state = _state(bench, context["customer_card"])
-        on_card = {format(c.serial_number, "x") for c in _all_card_certificates(state).values()}
+        on_card = {
+            format(c.serial_number, "x") for c in _card_certificates(state, KEY_SLOTS).values()
+        }
         gone = not on_card & set(context["expired_serials"])
         kept = set(context["valid_serials"]) <= on_card
         rows = bench.ca.certificates(bench.db, card_number=context["customer_card"])
@@ -562,12 +556,10 @@ def _new_pair_findings(
 
 def _names(cert: x509.Certificate) -> tuple[str, str]:
     """(given name, surname) in the certificate's subject."""
-
-    def first(oid: x509.ObjectIdentifier) -> str:
-        values = cert.subject.get_attributes_for_oid(oid)
-        return str(values[0].value) if values else ""
-
-    return first(NameOID.GIVEN_NAME), first(NameOID.SURNAME)
+    return (
+        first_attribute(cert.subject, NameOID.GIVEN_NAME),
+        first_attribute(cert.subject, NameOID.SURNAME),
+    )
 
 
 def _started(context: dict[str, Any]) -> dt.datetime:
@@ -651,7 +643,7 @@ class ReserveCardLoa3(Exercise):
         context = _own_card(bench)
         given, surname, hsa_id = CUSTOMERS[3]
         code = digits(6)
-        reserve = bench.desk.new_card(product_code="573", pin=code)
+        reserve = bench.new_card(product_code="573", pin=code)
         variant = choose_variant()
         assignment_days = 30
         order_card = reserve.card_number

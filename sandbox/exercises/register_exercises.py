@@ -42,7 +42,7 @@ def _card_with_pair(
     the drawer only with `keep_in_drawer` (a cut card, or one its holder keeps, does not)."""
     given, surname, hsa_id = who
     pin, puk = digits(6), digits(8)
-    state = bench.desk.new_card(holder=f"{given} {surname}", pin=pin, puk=puk)
+    state = bench.new_card(holder=f"{given} {surname}", pin=pin, puk=puk)
     bench.desk.insert(state.card_number, CUSTOMER_READER)
     person = {
         "customer_card": state.card_number,

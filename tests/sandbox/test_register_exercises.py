@@ -108,3 +108,12 @@ def test_registers_are_separate_per_person(app, client, trainee, login_as):
     page = client.get("/sandbox/register").get_data(as_text=True)
     assert ctx["leaver_card"] not in page
     assert deregister(client, ctx["leaver_card"]).status_code == 422
+
+
+def test_a_run_remembers_every_card_its_set_up_made(app, client, trainee):
+    """A later start clears them, and they are the person's own to revoke; a key per exercise
+    missed the cards of newer exercises (the old and the new card after a name change)."""
+    start(client, "ex-andrade-personuppgifter")
+    ctx = current_run(app, trainee.id).context
+    assert {ctx["own_card"], ctx["old_card"], ctx["new_card"]} <= set(ctx["cards"])
+    assert len(ctx["cards"]) == 3
