@@ -41,3 +41,49 @@ def current_run(app, user_id):
         )
         db.session.expunge(run)
         return run
+
+
+# Steps the sandbox tests take through the console, as a person at the desk would.
+
+
+def start(client, exercise_id):
+    response = client.post(f"/sandbox/exercises/{exercise_id}/start")
+    assert response.status_code == 302, response.data
+    return response
+
+
+def check(client, **answers):
+    return client.post(
+        "/sandbox/exercise/check", data={f"answer-{k}": v for k, v in answers.items()}
+    )
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+def findings(app, user):
+    """The latest check's findings of the person's latest run: code -> right?"""
+    return {f["code"]: f["ok"] for f in current_run(app, user.id).findings}
+
+
+def revoke(client, card_number, reason="keyCompromise"):
+    return client.post(
+        "/sandbox/certificates/revoke",
+        data={
+            "revoke-card_number": card_number,
+            "revoke-reason": reason,
+            "revoke-confirm": "y",
+        },
+    )
+
+
+def deregister(client, card, reason="cessationOfOperation"):
+    return client.post(
+        "/sandbox/register/deregister",
+        data={
+            "deregister-card_number": card,
+            "deregister-reason": reason,
+            "deregister-confirm": "y",
+        },
+    )

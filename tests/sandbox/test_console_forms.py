@@ -10,15 +10,9 @@ from sandbox.ca.models import IssuedCertificate, Revocation
 from sandbox.card.piv.constants import Slot
 from sandbox.console.desk import PrivateDesk
 
-from .conftest import current_run
+from .conftest import current_run, start, text
 
 SUMMARY = re.compile(r'<div class="error-summary" role="alert"')
-
-
-def start(client, exercise_id):
-    response = client.post(f"/sandbox/exercises/{exercise_id}/start")
-    assert response.status_code == 302, response.data
-    return response
 
 
 def desk_of(tmp_path, user):
@@ -35,10 +29,6 @@ def pin_change(client, reader, old, new, again):
             "pin-new_pin_again": again,
         },
     )
-
-
-def text(response):
-    return response.get_data(as_text=True)
 
 
 @pytest.fixture

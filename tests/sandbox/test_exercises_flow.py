@@ -4,19 +4,7 @@ does at the desk, and the automatic check, right and wrong."""
 from lms.extensions import db
 from lms.models.sandbox import ExerciseOutcome, ExerciseRun
 
-from .conftest import current_run
-
-
-def start(client, exercise_id):
-    response = client.post(f"/sandbox/exercises/{exercise_id}/start")
-    assert response.status_code == 302, response.data
-    return response
-
-
-def check(client, **answers):
-    return client.post(
-        "/sandbox/exercise/check", data={f"answer-{k}": v for k, v in answers.items()}
-    )
+from .conftest import check, current_run, start
 
 
 def outcome(app, user):

@@ -8,36 +8,7 @@ from lms.models.types import utcnow
 from sandbox.console.messages import finding_text
 from tests.conftest import PASSWORD, login
 
-from .conftest import current_run
-
-
-def start(client, exercise_id):
-    response = client.post(f"/sandbox/exercises/{exercise_id}/start")
-    assert response.status_code == 302, response.data
-    return response
-
-
-def check(client):
-    return client.post("/sandbox/exercise/check")
-
-
-def text(response):
-    return response.get_data(as_text=True)
-
-
-def findings(app, user):
-    return {f["code"]: f["ok"] for f in current_run(app, user.id).findings}
-
-
-def deregister(client, card, reason="cessationOfOperation"):
-    return client.post(
-        "/sandbox/register/deregister",
-        data={
-            "deregister-card_number": card,
-            "deregister-reason": reason,
-            "deregister-confirm": "y",
-        },
-    )
+from .conftest import check, current_run, deregister, findings, start, text
 
 
 def order_run(app, client, trainee, monkeypatch, variant):

@@ -10,38 +10,7 @@ from sandbox.ca.models import IssuedCertificate
 from sandbox.console.desk import PrivateDesk
 from tests.conftest import PASSWORD, login
 
-from .conftest import current_run
-
-
-def start(client, exercise_id):
-    response = client.post(f"/sandbox/exercises/{exercise_id}/start")
-    assert response.status_code == 302, response.data
-    return response
-
-
-def check(client, **answers):
-    return client.post(
-        "/sandbox/exercise/check", data={f"answer-{k}": v for k, v in answers.items()}
-    )
-
-
-def text(response):
-    return response.get_data(as_text=True)
-
-
-def findings(app, user):
-    return {f["code"]: f["ok"] for f in current_run(app, user.id).findings}
-
-
-def revoke(client, card_number, reason="keyCompromise"):
-    return client.post(
-        "/sandbox/certificates/revoke",
-        data={
-            "revoke-card_number": card_number,
-            "revoke-reason": reason,
-            "revoke-confirm": "y",
-        },
-    )
+from .conftest import check, current_run, findings, revoke, start, text
 
 
 def test_another_persons_card_cannot_be_revoked(app, client, trainee, make_user):

@@ -3,23 +3,7 @@ of people who have left, a new card after a change of name."""
 
 from lms.models.sandbox import ExerciseOutcome
 
-from .conftest import current_run
-from .test_exercises_flow import check, start
-
-
-def deregister(client, card, reason="cessationOfOperation"):
-    return client.post(
-        "/sandbox/register/deregister",
-        data={
-            "deregister-card_number": card,
-            "deregister-reason": reason,
-            "deregister-confirm": "y",
-        },
-    )
-
-
-def codes(app, user):
-    return {f["code"]: f["ok"] for f in current_run(app, user.id).findings}
+from .conftest import check, current_run, deregister, findings, start
 
 
 def test_deregistering_the_returned_card(app, client, trainee):
@@ -43,7 +27,7 @@ def test_deregistering_the_wrong_card_is_found(app, client, trainee):
     ctx = current_run(app, trainee.id).context
     deregister(client, ctx["colleague_card"])
     check(client)
-    assert codes(app, trainee) == {"returned_card_in_use": False, "others_revoked": False}
+    assert findings(app, trainee) == {"returned_card_in_use": False, "others_revoked": False}
 
 
 def test_a_card_not_in_the_register_is_refused(app, client, trainee):
@@ -62,7 +46,7 @@ def test_the_leavers_report(app, client, trainee):
     for card in [*ctx["left_cards"], ctx["moved_card"]]:
         deregister(client, card, "affiliationChanged")
     check(client)
-    assert codes(app, trainee) == {
+    assert findings(app, trainee) == {
         "leavers_deregistered": True,
         "mover_deregistered": False,
         "others_intact": True,
@@ -94,7 +78,7 @@ def test_new_card_after_a_name_change(app, client, trainee):
         },
     )
     check(client)
-    assert codes(app, trainee)["old_card_in_use"] is False  # two valid cards in circulation
+    assert findings(app, trainee)["old_card_in_use"] is False  # two valid cards in circulation
     deregister(client, ctx["old_card"], "superseded")
     check(client)
     assert current_run(app, trainee.id).outcome == ExerciseOutcome.PASSED
